@@ -1,0 +1,54 @@
+"""Arabic text normalization: one form for everything the project stores.
+
+``clean_text`` is what stored text goes through: NFC, no tatweel, no zero-width or bidi
+control characters, whitespace collapsed; diacritics and Eastern Arabic digits stay as
+published. ``fingerprint_text`` is much harsher and only ever feeds hashes and matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TATWEEL = "\u0640"
+# zero-width and bidi controls: ZWSP ZWNJ ZWJ LRM RLM, LRE..RLO, LRI..PDI, ALM, BOM, soft hyphen
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad"
+_DROP = str.maketrans("", "", TATWEEL + _INVISIBLE)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_SPACES = re.compile(r" *\n *")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+        "ى": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه",
+        "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
+        "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+        "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4",
+        "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
+    }
+)
+
+
+def clean_text(text: str) -> str:
+    """Normalize one line of stored text: NFC, invisible marks out, one space between words."""
+    text = unicodedata.normalize("NFC", text).translate(_DROP)
+    return _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
+
+
+def clean_multiline(text: str) -> str:
+    """Like :func:`clean_text` but keeps paragraph breaks (at most one blank line)."""
+    text = unicodedata.normalize("NFC", text).translate(_DROP).replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINE_SPACES.sub("\n", _SPACES.sub(" ", text))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def fingerprint_text(text: str) -> str:
+    """Fold spelling variants for matching and near-duplicate hashing only; never stored.
+
+    Hamza forms to bare alef/waw/ya, alef maqsura to ya, taa marbuta to ha, diacritics and
+    tatweel removed, Eastern Arabic and Persian digits to ASCII, punctuation to spaces.
+    """
+    text = _DIACRITICS.sub("", clean_text(text)).translate(_FOLD).lower()
+    return " ".join(re.findall(r"\w+", text))
