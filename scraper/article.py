@@ -16,7 +16,7 @@ BlockKind = Literal["paragraph", "heading"]
 Calendar = Literal["gregorian", "hijri"]
 
 
-class NotAnArticle(Exception):  # noqa: N818 - a verdict on a page, not a program error
+class NotAnArticle(Exception):
     """The page is not a news article (home page, section page, video-only page, 404 ...).
 
     The message is one line saying why, for logs and the ``extraction_failure`` table.
