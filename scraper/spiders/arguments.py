@@ -1,0 +1,45 @@
+"""Spider arguments (``-a name=value`` arrive as strings): validated once, with clear errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+class SpiderArgumentError(ValueError):
+    """A ``-a`` argument has a value the spider cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlArguments:
+    max_articles: int = 0  # 0 = no limit
+    since: datetime | None = None  # skip sitemap/feed entries last modified before this instant
+
+    @classmethod
+    def parse(cls, *, max_articles: str | int | None = None, since: str | datetime | None = None) -> CrawlArguments:
+        return cls(max_articles=_parse_count(max_articles), since=_parse_since(since))
+
+
+def _parse_count(value: str | int | None) -> int:
+    if value in (None, ""):
+        return 0
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise SpiderArgumentError(f"max_articles must be a whole number, got {value!r}") from None
+    if count < 0:
+        raise SpiderArgumentError(f"max_articles must be 0 (no limit) or more, got {count}")
+    return count
+
+
+def _parse_since(value: str | datetime | None) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise SpiderArgumentError(f"since must be a date like 2024-01-31, got {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
