@@ -70,13 +70,10 @@ def _index(sites: dict[str, Site]) -> dict[str, tuple[Site, ...]]:
             host = normalize_host(domain)
             for other in by_host.get(host, []):
                 if other.path_prefix.rstrip("/").lower() == site.path_prefix.rstrip("/").lower():
-                    raise RegistryError(
-                        f"{site.name!r} and {other.name!r} both claim {host}{site.path_prefix or '/'}"
-                    )
+                    raise RegistryError(f"{site.name!r} and {other.name!r} both claim {host}{site.path_prefix or '/'}")
             by_host.setdefault(host, []).append(site)
     return {
-        host: tuple(sorted(found, key=lambda s: len(s.path_prefix), reverse=True))
-        for host, found in by_host.items()
+        host: tuple(sorted(found, key=lambda s: len(s.path_prefix), reverse=True)) for host, found in by_host.items()
     }
 
 
