@@ -24,7 +24,7 @@ from scraper.article import CrawlItem, FetchedPage, NotAnArticle
 from scraper.extract import extract
 from scraper.replay import FETCHED_AT_HEADER
 from scraper.sites.base import Site
-from scraper.sites.registry import get_site, site_for_url
+from scraper.sites.registry import get_site, normalize_host
 from scraper.spiders.arguments import CrawlArguments
 from scraper.urls import canonical_url
 
@@ -37,18 +37,20 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(
         self,
-        site: str | None = None,
+        site: str | Site | None = None,
         max_articles: str | None = None,
         since: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        name = self.site_name or site
-        if not name:
+        chosen = self.site_name or site
+        if not chosen:
             raise ValueError("which site? run: scrapy crawl site -a site=NAME (akhbar sites lists the names)")
-        self.site: Site = get_site(name)
+        # A Site object is accepted too, for crawling a site that is not (yet) declared.
+        self.site: Site = chosen if isinstance(chosen, Site) else get_site(chosen)
         self.arguments = CrawlArguments.parse(max_articles=max_articles, since=since)
         self.allowed_domains = list(self.site.domains)
+        self._domains = tuple(normalize_host(domain) for domain in self.site.domains)
         self._article_path = re.compile(self.site.article_url) if self.site.article_url else None
         self._requested_articles = 0
 
@@ -121,9 +123,15 @@ class SiteSpider(scrapy.Spider):
 
     def _is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or site_for_url(url) != self.site:
+        if parts.scheme not in {"http", "https"} or not self._owns(parts.hostname or "", parts.path):
             return False
         return self._article_path is None or bool(self._article_path.search(parts.path))
+
+    def _owns(self, host: str, path: str) -> bool:
+        host = normalize_host(host)
+        on_domain = any(host == domain or host.endswith("." + domain) for domain in self._domains)
+        prefix = self.site.path_prefix.rstrip("/")
+        return on_domain and (not prefix or path == prefix or path.startswith(prefix + "/"))
 
     def _recent_enough(self, lastmod: str | None) -> bool:
         if self.arguments.since is None or not lastmod:
