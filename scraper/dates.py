@@ -1,0 +1,381 @@
+"""Arabic news dates: headers, bylines and running text.
+
+``parse_date("الخميس 7 كانون الأول 2021 - 08:15 م")`` -> ``datetime(2021, 12, 7, 20, 15)``.
+
+The language data (month names of every family, Hijri months, labels, zones, relative units) lives
+in ``scraper/data/dates/*.yaml``; :mod:`scraper.dates_data` compiles it once into a normalizer and a
+few regular expressions. This module resolves matches into datetimes:
+
+1. normalize the text once (digits, hamza, tatweel, bidi marks, spaces), keeping an offset map;
+2. find date cores (named month, month first, numeric, relative);
+3. attach a time after (or before) each core, and a zone after the time;
+4. resolve calendar (Hijri via Umm al-Qura), missing years (most recent past) and zones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from hijridate import Gregorian, Hijri
+
+from scraper import dates_data as D
+
+__all__ = ["DateMatch", "find_dates", "parse_date", "parse_date_match"]
+
+Calendar = Literal["gregorian", "hijri"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """One date found in text. ``start``/``end``/``raw`` refer to the input string as given."""
+
+    start: int
+    end: int
+    raw: str
+    value: datetime
+    calendar: Calendar
+    has_time: bool
+    has_zone: bool  # the text itself stated the zone (a ``tz`` argument does not count)
+    relative: bool = False  # `منذ ساعتين`, `أمس`
+    label: Literal["published", "updated"] | None = None  # from `نشر في:` / `آخر تحديث:` before it
+
+
+def parse_date(text: str, *, reference: datetime | None = None, tz: str | None = None) -> datetime | None:
+    """The date of a header or byline string, or None when it holds no (valid) date. Never raises."""
+    m = parse_date_match(text, reference=reference, tz=tz)
+    return m.value if m else None
+
+
+def parse_date_match(text: str, *, reference: datetime | None = None, tz: str | None = None) -> DateMatch | None:
+    """The best single date of a header/byline: published before updated, absolute before relative,
+    Gregorian before Hijri (`... هـ الموافق ... م`), then the first."""
+    try:
+        found = _scan(text, reference, tz, running=False)
+    except Exception:  # the contract is "never raises"; a bug here must not kill a crawl
+        return None
+    if not found:
+        return None
+    best = max(found, key=lambda m: (m.label != "updated", not m.relative, m.calendar == "gregorian", -m.start))
+    if not best.has_time:
+        # `1 رمضان 1445 هـ 10:30 الموافق 11 مارس 2024`: the time belongs to both
+        for m in found:
+            if m.has_time and not m.relative and m.value.date() == best.value.date():
+                return replace(best, value=m.value, has_time=True, has_zone=m.has_zone)
+    return best
+
+
+def find_dates(text: str, *, reference: datetime | None = None, tz: str | None = None) -> list[DateMatch]:
+    """Every date in running text, in order. Bare `اليوم`/`أمس` (without a time) are left out: in
+    article bodies they are as often figures of speech as dates."""
+    try:
+        return _scan(text, reference, tz, running=True)
+    except Exception:
+        return []
+
+
+# --- scanning --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> tzinfo | None:
+    """A zone from an IANA name or a fixed offset like ``+03:00``; None if unknown."""
+    if name[:1] in "+-":
+        return _offset(name)
+    try:
+        return ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, ValueError on malformed keys
+        return None
+
+
+def _offset(text: str) -> timezone | None:
+    text = "".join(text.split())
+    m = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?", text)
+    if not m:
+        return None
+    hours, minutes = int(m[2]), int(m[3] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if m[1] == "-" else delta)
+
+
+def _reference(reference: datetime | None, zone: tzinfo | None) -> datetime:
+    if reference is None:
+        return datetime.now(zone) if zone else datetime.now()
+    if zone is None:
+        return reference
+    return reference.replace(tzinfo=zone) if reference.tzinfo is None else reference.astimezone(zone)
+
+
+def _scan(text: str, reference: datetime | None, tz: str | None, *, running: bool) -> list[DateMatch]:
+    if not isinstance(text, str) or not text:
+        return []
+    site_zone = _zone(tz) if isinstance(tz, str) and tz else None
+    ref = _reference(reference, site_zone)
+    norm, index = D.normalize(text)
+
+    cores: list[tuple[int, int, str, re.Match[str]]] = []
+    for kind, pattern in (("named", D.NAMED), ("mdy", D.MONTH_FIRST), ("num", D.NUMERIC), ("rel", D.RELATIVE)):
+        for m in pattern.finditer(norm):
+            cores.append((m.start(), m.end(), kind, m))
+    if not cores:
+        return []
+    cores.sort(key=lambda c: (c[0], c[0] - c[1]))
+
+    labels = [(m.start(), m.end(), D.LABELS[D.key(m[0])]) for m in D.LABEL.finditer(norm)]
+    out: list[DateMatch] = []
+    prev_end = 0
+    for start, end, kind, m in cores:
+        if start < prev_end:
+            continue  # overlaps an earlier, longer match
+        if kind == "rel":
+            resolved = _relative(m, ref)
+        elif kind == "num":
+            resolved = _numeric(m, ref)
+        else:
+            resolved = _named(m, ref)
+        if resolved is None:
+            prev_end = end  # an impossible date (`30 فبراير`) is consumed, not re-read in parts
+            continue
+        day, calendar, relative_time = resolved
+        span_start, span_end = start, end
+        clock: tuple[int, int, int] | None = None
+        zone: tzinfo | None = None
+        if relative_time is None:
+            t = D.TIME_AFTER.match(norm, end)
+            parsed = _time(t) if t else None
+            if parsed is None and start > prev_end:
+                t = D.TIME_BEFORE.search(norm, max(prev_end, start - 48), start)
+                parsed = _time(t) if t else None
+                if parsed is not None and t is not None:
+                    span_start = t.start("h") if t["at"] is None else t.start("at")
+            elif parsed is not None and t is not None:
+                span_end = t.end()
+            if parsed is not None:
+                clock, zone = parsed
+        if kind == "rel" and running and relative_time is None and clock is None and m["word"]:
+            prev_end = end
+            continue
+        if relative_time is not None:
+            value = relative_time
+            has_time = True
+        else:
+            hour, minute, second = clock or (0, 0, 0)
+            value = datetime(day.year, day.month, day.day, hour, minute, second)
+            has_time = clock is not None
+        has_zone = zone is not None
+        if zone is not None:
+            value = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+        elif value.tzinfo is None and site_zone is not None:
+            value = value.replace(tzinfo=site_zone)
+        elif value.tzinfo is not None and relative_time is None:
+            value = value.replace(tzinfo=None)  # relative days built on an aware ref: keep naive
+        label = None
+        for ls, le, lk in labels:
+            if le <= span_start and ls >= prev_end:
+                label = lk
+        o_start, o_end = _orig(span_start, index), _orig_end(span_end, index)
+        out.append(
+            DateMatch(o_start, o_end, text[o_start:o_end], value, calendar, has_time, has_zone, kind == "rel", label)  # type: ignore[arg-type]
+        )
+        prev_end = span_end
+    return out
+
+
+def _orig(pos: int, index: list[int] | None) -> int:
+    if index is None:
+        return pos
+    return index[pos] if pos < len(index) else (index[-1] + 1 if index else 0)
+
+
+def _orig_end(pos: int, index: list[int] | None) -> int:
+    if index is None:
+        return pos
+    return index[pos - 1] + 1 if pos > 0 else 0
+
+
+# --- resolution ------------------------------------------------------------------------------------
+
+_Resolved = tuple[date, Calendar, datetime | None]  # day, calendar, exact instant for `منذ ساعتين`
+
+
+def _named(m: re.Match[str], ref: datetime) -> _Resolved | None:
+    g = m.groupdict()  # shared by NAMED and MONTH_FIRST, which has fewer groups
+    calendar, month = D.MONTHS[D.key(g["m1"])]
+    if g.get("m2") and D.MONTHS[D.key(g["m2"])] != (calendar, month):
+        return None  # `ديسمبر/كانون الثاني`: the two names disagree
+    if g.get("first"):
+        day = 1
+    elif g.get("ord"):
+        day = D.ORDINALS[D.key(g["ord"])]
+    else:
+        day = int(g["day"])
+    year = int(g["year"]) if g["year"] else None
+    if year is None and D.key(g["m1"]) in D.AMBIGUOUS_MONTHS:
+        return None  # `فاز 3 صفر` is a score
+    suffix = D.MONTH_SUFFIX.get(D.key(g["suffix"])) if g.get("suffix") else None
+    if calendar == "hijri":
+        if year is None:
+            year = _pick_year(month, day, _hijri_today(ref), suffix, g.get("yw"), hijri=True)
+        if year is None:
+            return None
+        g = _hijri_to_date(year, month, day)
+        return (g, "hijri", None) if g else None
+    if year is None:
+        year = _pick_year(month, day, ref.date(), suffix, g.get("yw"), hijri=False)
+    return (d, "gregorian", None) if year is not None and (d := _date(year, month, day)) else None
+
+
+def _numeric(m: re.Match[str], ref: datetime) -> _Resolved | None:
+    if m["y1"]:
+        year, month, day = int(m["y1"]), int(m["m1"]), int(m["d1"])
+    else:
+        day, month, y2 = int(m["d2"]), int(m["m2"]), m["y2"]
+        if len(y2) == 2:
+            if m["s2"] == ".":
+                return None  # `1.2.33` is a version number more often than a date
+            year = 2000 + int(y2)
+            if year > ref.year + 1:
+                year -= 100
+        else:
+            year = int(y2)
+        if month > 12 and day <= 12:
+            day, month = month, day  # day-first is impossible; the site writes month first
+    era = D.ERAS.get(D.key(m["era"])) if m["era"] else None
+    if era == "hijri" or (era is None and 1300 <= year <= 1500):
+        g = _hijri_to_date(year, month, day)
+        return (g, "hijri", None) if g else None
+    if not 1900 <= year <= 2100:
+        return None
+    d = _date(year, month, day)
+    return (d, "gregorian", None) if d else None
+
+
+_UNIT_DAYS = {"days": 1, "weeks": 7}
+
+
+def _relative(m: re.Match[str], ref: datetime) -> _Resolved | None:
+    if m["word"]:
+        back = D.REL_WORDS[D.key(m["word"])]
+        return (ref.date() - timedelta(days=back), "gregorian", None)
+    if m["unit"]:
+        unit, count = D.REL_UNITS[D.key(m["unit"])]
+        if m["num"]:
+            num = m["num"]
+            count = int(num) if num.isdigit() else D.REL_NUMBERS[D.key(num)]
+    else:
+        unit = D.REL_EN_UNITS[D.key(m["eunit"])]
+        num = m["enum"]
+        count = int(num) if num.isdigit() else D.REL_NUMBERS[D.key(num)]
+    if count is None:
+        return None  # `منذ أيام`: too vague
+    if unit in ("seconds", "minutes", "hours"):
+        return (ref.date(), "gregorian", ref - timedelta(**{unit: count}))
+    if unit in _UNIT_DAYS:
+        return (ref.date() - timedelta(days=count * _UNIT_DAYS[unit]), "gregorian", None)
+    months = count * (12 if unit == "years" else 1)
+    y, mo = divmod(ref.year * 12 + ref.month - 1 - months, 12)
+    if y < 1:
+        return None
+    day = min(ref.day, _month_length(y, mo + 1))
+    return (date(y, mo + 1, day), "gregorian", None)
+
+
+def _time(t: re.Match[str]) -> tuple[tuple[int, int, int], tzinfo | None] | None:
+    if t["mi"] is None and t["at"] is None:
+        return None  # a bare number after a date is not a time
+    hour, minute, second = int(t["h"]), int(t["mi"] or 0), int(t["s"] or 0)
+    if t["ampm"]:
+        hour = _twelve_hour(hour, D.AMPM[D.key(t["ampm"])])
+        if hour is None:
+            return None
+    if hour > 23 or minute > 59 or second > 60:
+        return None
+    return (hour, minute, min(second, 59)), _text_zone(t)
+
+
+def _twelve_hour(hour: int, marker: str) -> int | None:
+    if hour > 12:
+        return hour if marker in ("pm", "noon", "night") else None  # `20:15 م` is redundant, not wrong
+    if marker == "am":
+        return 0 if hour == 12 else hour
+    if marker == "pm":
+        return hour if hour == 12 else hour + 12
+    if marker == "noon":  # ظهراً: 11 before noon, 12 noon, 1-5 after
+        return hour if hour >= 11 else hour + 12
+    return 0 if hour == 12 else (hour + 12 if hour >= 6 else hour)  # night: 9 ليلاً, 2 ليلاً
+
+
+def _text_zone(t: re.Match[str]) -> tzinfo | None:
+    if t["z"]:
+        return UTC
+    if t["off"] or t["off2"]:
+        return _offset(t["off"] or t["off2"])
+    if t["gmt"]:
+        return _offset(t["goff"]) if t["goff"] else UTC
+    phrase = t["zp"] or t["zp2"]
+    if phrase:
+        return _zone(D.ZONE_PHRASES[D.key(phrase)])
+    if t["zab"]:
+        return _zone(D.ZONE_ABBR[D.key(t["zab"])])
+    return None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _hijri_to_date(year: int, month: int, day: int) -> date | None:
+    try:
+        g = Hijri(year, month, day).to_gregorian()
+    except (ValueError, OverflowError):  # impossible day, or outside the Umm al-Qura table
+        return None
+    return date(g.year, g.month, g.day)
+
+
+def _hijri_today(ref: datetime) -> date:
+    """Reference day as a Hijri (year, month, day) packed in a date object, for year picking."""
+    h = Gregorian(ref.year, ref.month, ref.day).to_hijri()
+    return date(h.year, h.month, h.day)
+
+
+def _month_length(year: int, month: int) -> int:
+    return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+
+
+def _pick_year(
+    month: int, day: int, today: date, suffix: str | None, year_word: str | None, *, hijri: bool
+) -> int | None:
+    """Year of a year-less date: the most recent past one that exists, unless a suffix says otherwise.
+
+    ``today`` holds Hijri year/month/day when ``hijri`` (only ordering and validity matter here).
+    """
+    if suffix == "current" or (year_word and suffix):
+        # `الجاري`, `من العام الماضي`: the year is named, only relative to today
+        year = today.year + {"current": 0, "past": -1, "next": 1}[suffix or "current"]
+        return year if _valid(year, month, day, hijri) else None
+    if suffix == "next":
+        years = range(today.year, today.year + 9)
+        ahead = (month, day) >= (today.month, today.day)
+    else:  # news is about the past: the most recent year in which the date has already come
+        years = range(today.year, today.year - 9, -1)
+        ahead = (month, day) <= (today.month, today.day)
+    for year in years:
+        # 29 February may need up to 8 years to reach a leap year
+        if (ahead or year != today.year) and _valid(year, month, day, hijri):
+            return year
+    return None
+
+
+def _valid(year: int, month: int, day: int, hijri: bool) -> bool:
+    if hijri:
+        return 1 <= month <= 12 and 1 <= day <= 30 and 1343 <= year <= 1500
+    return _date(year, month, day) is not None

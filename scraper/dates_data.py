@@ -1,0 +1,218 @@
+"""Language tables and compiled grammar for :mod:`scraper.dates`.
+
+Everything here is built once at import from the YAML files in ``scraper/data/dates/``: the text
+normalizer (one ``str.translate`` table) and the regular expressions, whose word lists are compiled
+as character tries so a scan costs a few microseconds whatever the number of spellings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data" / "dates"
+
+
+def _load(name: str) -> Any:
+    with open(DATA_DIR / name, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+# --- normalization ---------------------------------------------------------------------------------
+# Every mapping is one char -> one char or deletion, so offsets map back to the input cheaply.
+
+_TABLE: dict[int, str | None] = {}
+for _cp in [0x0640, 0x061C, 0x00AD, 0xFEFF, 0x0670, *range(0x064B, 0x0660), *range(0x06D6, 0x06EE)]:
+    _TABLE[_cp] = None  # tatweel, ALM, soft hyphen, BOM, harakat and Quranic marks
+for _cp in [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
+    _TABLE[_cp] = None  # zero-width chars, LRM/RLM, bidi embeddings and isolates
+for _cp in [0x00A0, 0x202F, 0x205F, 0x3000, *range(0x2000, 0x200B)]:
+    _TABLE[_cp] = " "
+for _i in range(10):
+    _TABLE[0x0660 + _i] = str(_i)  # Eastern Arabic digits
+    _TABLE[0x06F0 + _i] = str(_i)  # Persian digits
+for _src, _dst in {
+    "أإآٱ": "ا",
+    "ى": "ي",
+    "ی": "ي",  # Persian yeh
+    "ة": "ه",
+    "ک": "ك",
+    "،٬": ",",
+    "٫": ".",
+    "؛": ";",
+    "–—‒―−": "-",
+    "⁄∕": "/",
+}.items():
+    for _c in _src:
+        _TABLE[ord(_c)] = _dst
+for _cp in range(ord("A"), ord("Z") + 1):
+    _TABLE[_cp] = chr(_cp + 32)
+
+DELETED = frozenset(chr(k) for k, v in _TABLE.items() if v is None)
+_ELONGATED = re.compile(r"([\u0621-\u064a])\1{2,}")  # ينااااير: no Arabic word has a letter thrice
+
+
+def normalize(text: str) -> tuple[str, list[int] | None]:
+    """Fold ``text`` for matching; return it with the input offset of each char (None: identity)."""
+    norm = text.translate(_TABLE)
+    index: list[int] | None = None
+    if len(norm) != len(text):
+        index = [i for i, c in enumerate(text) if c not in DELETED]
+    if _ELONGATED.search(norm):
+        if index is None:
+            index = list(range(len(norm)))
+        parts: list[str] = []
+        kept: list[int] = []
+        pos = 0
+        for m in _ELONGATED.finditer(norm):
+            parts.append(norm[pos : m.start() + 1])
+            kept.extend(index[pos : m.start() + 1])
+            pos = m.end()
+        parts.append(norm[pos:])
+        kept.extend(index[pos:])
+        norm, index = "".join(parts), kept
+    return norm, index
+
+
+def fold(word: str) -> str:
+    """Normalize a table entry the way input text is normalized, with single spaces."""
+    return " ".join(normalize(str(word))[0].split())
+
+
+def key(matched: str) -> str:
+    """Lookup key of a matched phrase: folded text without any whitespace."""
+    return "".join(matched.split())
+
+
+def trie(words: Iterable[str]) -> str:
+    """Regex alternation of ``words`` (already folded) as a character trie; a space matches ``\\s*``.
+
+    A trie makes the engine test one branch per input char instead of every spelling in turn.
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        # `الحادي والعشرين` is also written `الحادي و العشرين`
+        for ch in word.replace(" و", " و "):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = []
+        for ch in sorted(c for c in node if c):
+            head = r"\s*" if ch == " " else re.escape(ch)
+            branches.append(head + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+_months = _load("months.yaml")
+_labels = _load("labels.yaml")
+_zones = _load("zones.yaml")
+
+# key -> (calendar, month)
+MONTHS: dict[str, tuple[str, int]] = {}
+for _family in _months["gregorian"].values():
+    for _name, _num in _family.items():
+        MONTHS[key(fold(_name))] = ("gregorian", int(_num))
+for _name, _num in _months["hijri"].items():
+    MONTHS[key(fold(_name))] = ("hijri", int(_num))
+AMBIGUOUS_MONTHS = frozenset(key(fold(w)) for w in _months["ambiguous"])
+_month_words = {fold(n) for f in _months["gregorian"].values() for n in f} | {fold(n) for n in _months["hijri"]}
+
+ORDINALS: dict[str, int] = {key(fold(w)): int(n) for w, n in _labels["ordinals"].items()}
+AMPM: dict[str, str] = {key(fold(w)): v for w, v in _labels["ampm"].items()}
+ERAS: dict[str, str] = {key(fold(w)): cal for cal, ws in _labels["eras"].items() for w in ws}
+MONTH_SUFFIX: dict[str, str] = {key(fold(w)): v for w, v in _labels["month_suffix"].items()}
+LABELS: dict[str, str] = {key(fold(w)): kind for kind in ("published", "updated") for w in _labels[kind]}
+_rel = _labels["relative"]
+REL_UNITS: dict[str, tuple[str, int | None]] = {key(fold(w)): (u, c) for w, (u, c) in _rel["units"].items()}
+REL_EN_UNITS: dict[str, str] = {key(fold(w)): u for w, u in _rel["english_units"].items()}
+REL_NUMBERS: dict[str, int] = {key(fold(w)): int(n) for w, n in _rel["numbers"].items()}
+REL_WORDS: dict[str, int] = {key(fold(w)): int(n) for w, n in _rel["words"].items()}
+ZONE_PHRASES: dict[str, str] = {key(fold(w)): z for w, z in _zones["phrases"].items()}
+ZONE_ABBR: dict[str, str] = {key(fold(w)): z for w, z in _zones["abbreviations"].items()}
+
+_ar_numbers = [fold(w) for w in _rel["numbers"] if not fold(w).isascii()]
+_en_numbers = [fold(w) for w in _rel["numbers"] if fold(w).isascii()]
+
+# --- grammar (applied to normalized text) ----------------------------------------------------------
+
+_WB = r"(?!\w)"  # end of word; \w covers Arabic letters
+MONTH = trie(_month_words)
+_WEEKDAY = rf"(?:(?<!\w)(?P<wd>{trie(fold(w) for w in _labels['weekdays'])}){_WB}\.?\s*,?\s*)?"
+_ERA = rf"(?:\s*(?P<era>{trie(fold(w) for ws in _labels['eras'].values() for w in ws)}){_WB}\.?)?"
+_YEAR_WORD = trie(fold(w) for w in _labels["year_words"])
+
+# `الخميس 7 كانون الأول/ديسمبر 2021 م`, `يوم السابع من ديسمبر الجاري`, `غرة رمضان 1445 هـ`
+NAMED = re.compile(
+    rf"""{_WEEKDAY}(?:يوم\s+)?
+    (?:(?<!\w)(?P<first>{trie(fold(w) for w in _labels["first_day"])})
+      |(?<!\w)(?P<ord>{trie(fold(w) for w in _labels["ordinals"])}){_WB}
+      |(?<![\d.:/-])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])
+    )
+    \s*[-/.]?\s*(?:من\s+)?(?:شهر\s+)?
+    (?P<m1>{MONTH}){_WB}\.?
+    (?:\s*[/(-]?\s*(?P<m2>{MONTH}){_WB}\.?(?:\s*\))?)?
+    (?:\s*[,/.-]?\s*(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}})(?!\d){_ERA}
+      |\s+(?:من\s+)?(?:(?P<yw>{_YEAR_WORD})\s+)?(?P<suffix>{trie(fold(w) for w in _labels["month_suffix"])}){_WB}
+    )?""",
+    re.X,
+)
+
+# `September 19, 2024`, `Sep 19th 2024`: month first, year required.
+MONTH_FIRST = re.compile(
+    rf"""{_WEEKDAY}(?<!\w)(?P<m1>{MONTH}){_WB}\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)
+    \s*,?\s*(?P<year>\d{{4}})(?!\d){_ERA}""",
+    re.X,
+)
+
+# `05/03/2023` (day first), `2023/03/05`, `5.3.2023`, `2023-03-05` (ISO), `1445/09/01 هـ`
+NUMERIC = re.compile(
+    rf"""{_WEEKDAY}(?<![\w/.:+-])
+    (?:(?P<y1>\d{{4}})(?P<s1>[/.-])(?P<m1>\d{{1,2}})(?P=s1)(?P<d1>\d{{1,2}})
+      |(?P<d2>\d{{1,2}})(?P<s2>[/.-])(?P<m2>\d{{1,2}})(?P=s2)(?P<y2>\d{{4}}|\d{{2}})
+    )(?!\d|[/.-]\d){_ERA}""",
+    re.X,
+)
+
+_AT = trie(fold(w) for w in _labels["at_words"])
+_AMPM = trie(fold(w) for w in _labels["ampm"])
+_ZONE_PHRASE = trie(fold(w) for w in _zones["phrases"])
+_ZONE = rf"""(?:(?P<z>z){_WB}
+    |(?P<off>[+-]\d{{2}}(?::?\d{{2}})?)(?!\d)
+    |\s*(?:(?P<gmt>gmt|utc)(?:\s*(?P<goff>[+-]\s*\d{{1,2}}(?::?\d{{2}})?))?(?![\w\d])
+      |(?P<off2>[+-]\d{{2}}:?\d{{2}})(?!\d)
+      |\(?\s*(?:ب?توقيت\s+)(?P<zp>{_ZONE_PHRASE}){_WB}\s*\)?
+      |\(\s*(?P<zp2>{_ZONE_PHRASE})\s*\)
+      |\(?(?P<zab>{trie(fold(w) for w in _zones["abbreviations"])})(?![\w\d])\)?
+    ))"""
+TIME = rf"""(?:(?P<at>{_AT}){_WB}\s*)?
+    (?<![\d:])(?P<h>\d{{1,2}})(?:[:h](?P<mi>\d{{2}})(?::(?P<s>\d{{2}})(?:[.,]\d+)?)?)?(?![\d:])
+    (?:\s*(?P<ampm>{_AMPM}){_WB})?(?:{_ZONE})?"""
+_GAP = r"(?:t|\s*[,|;•·/-]*\s*(?:(?:في|على)\s+)?)"
+TIME_AFTER = re.compile(_GAP + TIME, re.X)
+TIME_BEFORE = re.compile(TIME + r"\s*[,|;•·/-]*\s*\Z", re.X)
+
+# `منذ ساعتين`, `قبل 3 أيام`, `أمس`, `5 minutes ago`
+RELATIVE = re.compile(
+    rf"""(?<!\w)(?:
+      (?:{trie(fold(w) for w in _rel["prefixes"])})\s+(?:(?:حوالي|نحو)\s+)?
+        (?:(?P<num>\d{{1,3}}|{trie(_ar_numbers)})\s*)?(?P<unit>{trie(fold(w) for w in _rel["units"])}){_WB}
+      |(?P<enum>\d{{1,3}}|{trie(_en_numbers)})\s+(?P<eunit>{trie(fold(w) for w in _rel["english_units"])})\s+ago{_WB}
+      |(?P<word>{trie(fold(w) for w in _rel["words"])}){_WB}
+    )""",
+    re.X,
+)
+
+LABEL = re.compile(rf"(?<!\w)(?:{trie(fold(w) for k in ('published', 'updated') for w in _labels[k])}){_WB}")
