@@ -13,6 +13,7 @@ from scraper.cli.common import CliError
 COMMAND_MODULES = (
     "scraper.cli.extract",
     "scraper.cli.crawl",
+    "scraper.cli.sites",
 )
 
 
