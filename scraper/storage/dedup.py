@@ -1,0 +1,65 @@
+"""Duplicate stories across URLs: exact body hashes, and MinHash LSH for agency copy with small edits.
+
+Signatures come from datasketch over word 3-shingles of ``fingerprint_text`` (hamza forms,
+alef maqsura, taa marbuta, diacritics and tatweel folded), so spelling variants between
+outlets don't hide a shared story. LSH band keys are stored as rows (``minhash_bucket``)
+so a later run, or another process, finds the earlier copies in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from scraper.text import fingerprint_text
+
+NUM_PERM = 64
+THRESHOLD = 0.5  # estimated Jaccard of shingle sets above which two bodies are one story
+SHINGLE_WORDS = 3
+MIN_WORDS = 20  # shorter bodies (briefs, captions only) match too easily; exact hash only
+SEED = 1  # seed and scheme fixed forever: stored signatures must stay comparable across runs
+SCHEME = "affine32"
+# crc32: stable across processes and ~10x cheaper than the default sha1 per shingle; 32 bits
+# is what the affine32 scheme permutes.
+
+# datasketch picks bands x rows minimizing false positives and negatives for the threshold.
+_LSH = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+BANDS, ROWS = _LSH.b, _LSH.r
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def signature(body: str) -> np.ndarray | None:
+    """The MinHash values of a body, or None when it is too short to compare by shingles."""
+    words = fingerprint_text(body).split()
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME, hashfunc=zlib.crc32)
+    minhash.update_batch(list(shingles))
+    return minhash.hashvalues.astype("<u8")
+
+
+def to_bytes(values: np.ndarray) -> bytes:
+    return values.astype("<u8").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u8")
+
+
+def buckets(values: np.ndarray) -> list[int]:
+    """One signed 64-bit key per LSH band (band number included, so keys never collide across bands)."""
+    keys = []
+    for band in range(BANDS):
+        chunk = values[band * ROWS : (band + 1) * ROWS].astype("<u8").tobytes()
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of the two shingle sets."""
+    return float(np.count_nonzero(a == b)) / len(a)

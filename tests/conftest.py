@@ -1,0 +1,52 @@
+"""Storage fixtures: every storage test runs on SQLite, and on PostgreSQL when a server is given.
+
+``AKHBAR_TEST_POSTGRES_URL`` names the server (CI sets it); each test gets a fresh schema,
+dropped afterwards, so tests can run repeatedly and in parallel against one database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from scraper.storage.engine import make_engine
+from scraper.storage.migrate import upgrade
+
+POSTGRES_ENV = "AKHBAR_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database (no schema yet) on each engine."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'akhbar.db'}"
+        return
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"PostgreSQL variant skipped: {POSTGRES_ENV} is not set")
+    schema = f"akhbar_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a database whose schema was built by the migrations."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
