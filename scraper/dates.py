@@ -179,7 +179,7 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
         for ls, le, lk in labels:
             if le <= span_start and ls >= prev_end:
                 label = lk
-        o_start, o_end = _orig(span_start, index), _orig_end(span_end, index)
+        o_start, o_end = _orig(span_start, index), _orig_end(span_end, index, text)
         out.append(
             DateMatch(o_start, o_end, text[o_start:o_end], value, calendar, has_time, has_zone, kind == "rel", label)  # type: ignore[arg-type]
         )
@@ -193,10 +193,13 @@ def _orig(pos: int, index: list[int] | None) -> int:
     return index[pos] if pos < len(index) else (index[-1] + 1 if index else 0)
 
 
-def _orig_end(pos: int, index: list[int] | None) -> int:
+def _orig_end(pos: int, index: list[int] | None, text: str) -> int:
     if index is None:
         return pos
-    return index[pos - 1] + 1 if pos > 0 else 0
+    end = index[pos - 1] + 1 if pos > 0 else 0
+    while end < len(text) and text[end] in D.MARKS:  # `صباحاً`: keep the tanween on the last letter
+        end += 1
+    return end
 
 
 # --- resolution ------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ for _cp in range(ord("A"), ord("Z") + 1):
     _TABLE[_cp] = chr(_cp + 32)
 
 DELETED = frozenset(chr(k) for k, v in _TABLE.items() if v is None)
+MARKS = frozenset(chr(c) for c in [0x0640, 0x0670, *range(0x064B, 0x0660)])  # belong to the letter before
 _ELONGATED = re.compile(r"([\u0621-\u064a])\1{2,}")  # ينااااير: no Arabic word has a letter thrice
 
 
