@@ -1,0 +1,288 @@
+"""The generic extractor: ``extract(html, url, fetched_at, site=...) -> Article``.
+
+A pure function: no network, no clock but the ``fetched_at`` default. The stages, each a module:
+
+0. page       decode once, parse once (lxml), meta dict and JSON-LD
+1. title      the visible <h1> that agrees with the metadata
+2. body       container by structure, else prose density; chrome and boilerplate out
+3. captions   figure captions with the photo credit split off
+4. sources    closing credit line, dateline, trailing agency, meta source
+5. authors    JSON-LD, byline elements, byline verbs
+6. published  evidence order with the meta/visible cross-check in the site's time zone
+7. language   script of the text
+8. verdict    not an article? say why (NotAnArticle)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.cssselect import CSSSelector
+
+from scraper.article import Article, Block, NotAnArticle
+from scraper.extract import verdict
+from scraper.extract.authors import extract_authors
+from scraper.extract.body import extract_body, is_boilerplate
+from scraper.extract.captions import extract_captions
+from scraper.extract.dom import common_ancestor, element_text, iter_lines, skip_hidden
+from scraper.extract.language import detect_language
+from scraper.extract.page import Page, UndecodablePage, ld_text, parse
+from scraper.extract.published import extract_dates
+from scraper.extract.sources import closing_credit, extract_sources
+from scraper.extract.title import extract_title, site_names
+from scraper.sites.base import Site, SiteRules
+from scraper.text import clean_text, fingerprint_text
+from scraper.urls import canonical_url
+
+__all__ = ["ExtractionError", "NotAnArticle", "extract"]
+
+try:  # the sites engineer's registry; the extractor works alone without it
+    from scraper.sites.registry import site_for_url
+except ImportError:  # pragma: no cover
+    site_for_url = None  # type: ignore[assignment]
+
+
+class ExtractionError(NotAnArticle):
+    """Extraction failed on input it could not make sense of; ``__cause__`` holds the error.
+
+    A NotAnArticle subclass so that callers handling "no article from this page" need one except."""
+
+
+def generic_site(url: str) -> Site:
+    host = (urlsplit(url).hostname or "unknown").lower().removeprefix("www.")
+    return Site(name=host, title=host, domains=(host,), timezone="UTC")
+
+
+_SELECTORS: dict[str, Callable[[Any], list[Any]]] = {}
+
+
+def _selector(css: str | None) -> Callable[[Any], list[Any]] | None:
+    """Site rule selectors, compiled once per distinct selector."""
+    if not css:
+        return None
+    if css not in _SELECTORS:
+        _SELECTORS[css] = CSSSelector(css)
+    return _SELECTORS[css]
+
+
+def extract(
+    html: bytes | str, url: str, fetched_at: datetime | None = None, *, site: Site | None = None
+) -> Article:
+    """Extract one article. Raises NotAnArticle (with a one-line reason) for anything else,
+    ExtractionError (a NotAnArticle) for input that broke a stage; never another exception."""
+    try:
+        return _extract(html, url, fetched_at or datetime.now(UTC), site)
+    except NotAnArticle:
+        raise
+    except UndecodablePage as error:
+        raise NotAnArticle(str(error)) from error
+    except RecursionError as error:
+        raise ExtractionError("markup nested too deeply to read") from error
+    except Exception as error:
+        raise ExtractionError(f"extraction failed: {type(error).__name__}: {error}"[:200]) from error
+
+
+def _lookup_site(url: str) -> Site:
+    if site_for_url is not None:
+        try:
+            found = site_for_url(url)
+        except Exception:  # a registry bug must not stop extraction
+            found = None
+        if found is not None:
+            return found
+    return generic_site(url)
+
+
+def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | None) -> Article:
+    site = site or _lookup_site(url)
+    rules: SiteRules = site.rules
+    if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
+        raise NotAnArticle("empty page")
+    if not isinstance(html, (bytes, str)):
+        raise NotAnArticle(f"not HTML: got {type(html).__name__}")
+
+    # 0. page
+    page = parse(html, url)
+    if page.tree.find("body") is None or not page.tree.xpath("//body//text()[normalize-space()]"):
+        raise NotAnArticle("no visible text in the page")
+    names = site_names(page, site.title)
+
+    # 1. title
+    title, title_el = extract_title(page, names, _selector(rules.title))
+    gone = verdict.not_found_reason(page, title)
+    if gone:
+        raise NotAnArticle(gone)
+    if not title:
+        raise NotAnArticle("no headline (no <h1>, JSON-LD headline, og:title or <title>)")
+
+    # 2. body
+    exclude = _selector(", ".join(rules.body_exclude)) if rules.body_exclude else None
+    excluded = set(exclude(page.tree)) if exclude else set()
+    result = extract_body(
+        page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None
+    )
+    container = result.container
+    scope = _article_scope(page, title_el, container)
+
+    # 5. authors (before the body is final: a byline line opening the body is not body text)
+    opening = [b.text for b in result.blocks[:3]]
+    authors, byline_lines = extract_authors(page, scope, opening, names, _selector(rules.authors))
+    blocks = [b for b in result.blocks if b.text not in byline_lines]
+
+    # 4. sources: the closing credit may sit just after the body container, inside the article
+    tail = _tail_lines(scope, container)
+    declared_sources = [v for v in (page.meta_first("source"), ld_text(page.ld_first("sourceOrganization"))) if v]
+    sources = extract_sources([b.text for b in blocks if b.kind == "paragraph"], tail, declared_sources)
+    blocks = _drop_closing_credit(blocks)
+
+    # 3. captions
+    captions = extract_captions(scope, url, _selector(rules.captions))
+    caption_keys = {fingerprint_text(c.text) for c in captions}
+    blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
+
+    # 8. verdict on the body
+    body_chars = sum(len(b.text) for b in blocks)
+    reason = verdict.listing_reason(page, body_chars, _link_lines(page))
+    if reason:
+        raise NotAnArticle(reason)
+    if not blocks:
+        raise NotAnArticle("no article text")
+
+    # 6. dates
+    dates = extract_dates(
+        page, scope, site.timezone, fetched_at,
+        prefer_visible=rules.prefer_visible_date, selector=_selector(rules.published),
+    )
+    published, updated = dates.published, dates.updated
+
+    # 7. language
+    body_text = "\n\n".join(b.text for b in blocks)
+    language = detect_language(title + " " + body_text, page.tree.get("lang"))
+
+    declared_canonical = _link_canonical(page) or page.meta_first("og:url")
+    return Article(
+        url=url,
+        canonical_url=canonical_url(url, declared_canonical),
+        site=site.name,
+        title=title,
+        blocks=blocks,
+        fetched_at=fetched_at,
+        language=language,
+        subtitle=_subtitle(page, scope, container, title),
+        authors=authors,
+        sources=sources,
+        captions=captions,
+        published_at=published.value if published else None,
+        published_raw=published.raw if published else None,
+        published_calendar=published.calendar if published else None,
+        updated_at=updated.value if updated else None,
+        updated_raw=updated.raw if updated else None,
+        section=_section(page),
+        tags=_tags(page),
+        image_url=_image(page, url),
+    )
+
+
+def _article_scope(page: Page, title_el: Any, container: Any) -> Any:
+    """The smallest element holding both the headline and the body: where captions, bylines and
+    the visible date of this article live (not the site header's clock, not the sidebar)."""
+    if container is None:
+        return page.tree.find("body")
+    if title_el is None:
+        for article in page.tree.iter("article"):
+            if container in article.iterdescendants():
+                return article
+        return container.getparent() if container.getparent() is not None else container
+    scope = common_ancestor(title_el, container)
+    return scope if scope is not None else container
+
+
+def _tail_lines(scope: Any, container: Any) -> list[str]:
+    if scope is None or container is None or scope is container:
+        return []
+    lines = [line.text for line in iter_lines(scope, skip_hidden)]
+    last = [line.text for line in iter_lines(container, skip_hidden)]
+    if not last:
+        return []
+    try:
+        end = max(i for i, t in enumerate(lines) if t == last[-1])
+    except ValueError:
+        return []
+    return lines[end + 1 : end + 8]
+
+
+def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
+    """The closing "المصادر: ..." line is a credit, not text: keep it out of the body."""
+    out = list(blocks)
+    for index in range(len(out) - 1, max(len(out) - 4, -1), -1):
+        names = closing_credit(out[index].text)
+        if names is not None:
+            del out[index : index + (1 if names else 2)]
+            break
+    return out
+
+
+def _link_lines(page: Page) -> int:
+    """Headline-like links (4+ words): a listing page is made of them."""
+    count = 0
+    for a in page.tree.iter("a"):
+        text = a.text_content()
+        if len(text.split()) >= 4:
+            count += 1
+    return count
+
+
+def _link_canonical(page: Page) -> str | None:
+    for link in page.tree.iter("link"):
+        if (link.get("rel") or "").lower().strip() == "canonical" and link.get("href"):
+            return link.get("href")
+    return None
+
+
+def _subtitle(page: Page, scope: Any, container: Any, title: str) -> str | None:
+    if scope is None:
+        return None
+    for el in scope.xpath(
+        ".//*[contains(@class,'summary') or contains(@class,'subtitle') or contains(@class,'lead')"
+        " or contains(@class,'excerpt') or contains(@class,'standfirst') or contains(@class,'subTitle')]"
+    ):
+        if container is not None and (el is container or container in el.iterancestors()):
+            continue
+        if el in (container.iterancestors() if container is not None else ()):
+            continue
+        text = element_text(el)
+        if 20 <= len(text) <= 600 and text != title and not is_boilerplate(text):
+            return text
+    return None
+
+
+def _section(page: Page) -> str | None:
+    value = page.meta_first("article:section") or ld_text(page.ld_first("articleSection"))
+    return clean_text(value) if value else None
+
+
+def _tags(page: Page) -> list[str]:
+    tags = page.meta_all("article:tag")
+    if not tags:
+        keywords = page.ld_first("keywords")
+        if isinstance(keywords, str):
+            tags = re.split(r"\s*[,،]\s*", keywords)
+        elif isinstance(keywords, list):
+            tags = [str(k) for k in keywords]
+    out: list[str] = []
+    for tag in tags:
+        tag = clean_text(tag)
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def _image(page: Page, url: str) -> str | None:
+    value = page.meta_first("og:image", "twitter:image") or ld_text(page.ld_first("image"))
+    if isinstance(page.ld_first("image"), dict) and not value:
+        value = page.ld_first("image").get("url")
+    return urljoin(url, value) if value else None

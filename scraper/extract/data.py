@@ -1,0 +1,76 @@
+"""The language tables the extractor reads (scraper/data/*.yaml), loaded once at import."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scraper.text import clean_text, fingerprint_text
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _load(name: str) -> Any:
+    with (_DATA / name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def fold(text: str) -> str:
+    """The matching form of a phrase: fingerprint folding, so spelling variants compare equal."""
+    return fingerprint_text(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    canonical: str
+    kind: str
+    names: tuple[str, ...]
+
+
+def _agencies() -> tuple[Agency, ...]:
+    return tuple(
+        Agency(str(row["canonical"]), str(row["kind"]), tuple(clean_text(str(n)) for n in row["names"]))
+        for row in _load("agencies.yaml")
+    )
+
+
+AGENCIES = _agencies()
+# folded spelling -> agency; "أ.ف.ب" and "أ ف ب" fold to the same key
+AGENCY_BY_NAME: dict[str, Agency] = {fold(name): agency for agency in AGENCIES for name in agency.names}
+
+
+def agency_for(name: str) -> Agency | None:
+    return AGENCY_BY_NAME.get(fold(name))
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+# Agency spellings as a regex alternation over cleaned (not folded) text, longest first.
+AGENCY_PATTERN = _alternation([name for agency in AGENCIES for name in agency.names])
+
+_boiler = _load("boilerplate.yaml")
+BLOCK_STARTS: tuple[str, ...] = (*(fold(p) for p in _boiler["block_starts"] if fold(p)), "©")
+BLOCK_CONTAINS: tuple[str, ...] = tuple(clean_text(p) for p in _boiler["block_contains"])
+CAPTION_LABELS: tuple[str, ...] = tuple(
+    sorted((clean_text(p) for p in _boiler["caption_labels"]), key=len, reverse=True)
+)
+CREDIT_LABELS: tuple[str, ...] = tuple(
+    sorted((clean_text(p) for p in _boiler["credit_labels"]), key=len, reverse=True)
+)
+CREDIT_WORDS: frozenset[str] = frozenset(fold(w) for w in _boiler["credit_words"])
+_tokens = [str(t).lower() for t in _boiler["chrome_tokens"]]
+CHROME_SUBSTRINGS: tuple[str, ...] = tuple(t for t in _tokens if len(t) >= 4)
+CHROME_PARTS: frozenset[str] = frozenset(t for t in _tokens if len(t) < 4)
+
+_bylines = _load("bylines.yaml")
+BYLINE_LABELS: tuple[str, ...] = tuple(
+    sorted((clean_text(p) for p in _bylines["labels"]), key=len, reverse=True)
+)
+BYLINE_ROLES: frozenset[str] = frozenset(clean_text(p) for p in _bylines["roles"])
+BYLINE_ROLE_PHRASES: tuple[str, ...] = tuple(p for p in BYLINE_ROLES if " " in p or "," in p)

@@ -1,0 +1,161 @@
+"""Walking the tree as a reader sees it: lines of text in order, each with the block element that
+holds it, its link share, and whether it sits in a heading. Iterative, so 10,000-deep nesting does
+not hit Python's recursion limit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from scraper.extract.data import CHROME_PARTS, CHROME_SUBSTRINGS
+from scraper.text import clean_text
+
+BLOCK_TAGS = frozenset(
+    [
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol", "li",
+        "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "thead",
+        "tbody", "tfoot", "tr", "td", "th", "figure", "figcaption", "form", "address", "center", "hr",
+        "br", "details", "summary", "fieldset", "body", "html", "caption",
+    ]
+)
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# never text a reader reads as the article
+SKIP_TAGS = frozenset(
+    [
+        "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "option",
+        "textarea", "input", "object", "embed", "video", "audio", "canvas", "head", "title", "meta",
+        "link", "map", "area", "label",
+    ]
+)
+# page chrome by element name (inside a body container too)
+CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption", "picture"})
+_HIDDEN_CLASSES = frozenset({"d-none", "hidden", "sr-only", "visually-hidden", "u-hide", "hide", "invisible"})
+_SPLIT = re.compile(r"[\s_\-:./]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+_CHROME_ATTRS = ("class", "id", "role", "data-e2e", "aria-labelledby", "data-component", "itemprop")
+
+
+def is_hidden(el: Any) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    if style and "display" in style and re.search(r"display\s*:\s*none", style):
+        return True
+    cls = el.get("class")
+    return bool(cls) and not _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+
+
+def chrome_reason(el: Any) -> str | None:
+    """The class/id/role token that marks an element as page chrome (share bar, related list, ...)."""
+    for attr in _CHROME_ATTRS:
+        value = el.get(attr)
+        if not value:
+            continue
+        low = value.lower()
+        for token in CHROME_SUBSTRINGS:
+            if token in low:
+                return token
+        for part in _SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()):
+            if part in CHROME_PARTS:
+                return part
+    return None
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    owner: Any  # nearest block element holding the text
+    link_chars: int
+    heading: bool
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(len(self.text), 1)
+
+
+def iter_lines(root: Any, skip: Callable[[Any], bool]) -> list[Line]:
+    """Lines of visible text under root in document order; a line ends at every block boundary and
+    at every <br>. ``skip(el)`` drops an element's subtree (its tail text still counts)."""
+    lines: list[Line] = []
+    parts: list[str] = []
+    link_chars = 0
+    blocks: list[Any] = [root]
+    link_depth = 0
+
+    def flush() -> None:
+        nonlocal link_chars
+        if parts:
+            text = clean_text("".join(parts))
+            if text:
+                owner = blocks[-1]
+                heading = any(isinstance(b.tag, str) and b.tag in HEADINGS for b in blocks[-3:])
+                lines.append(Line(text, owner, min(link_chars, len(text)), heading))
+            parts.clear()
+        link_chars = 0
+
+    def add(text: str | None) -> None:
+        nonlocal link_chars
+        if text:
+            parts.append(text)
+            if link_depth:
+                link_chars += len(text.strip())
+
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else None
+        if closing:
+            if tag in BLOCK_TAGS:
+                flush()
+                blocks.pop()
+            elif tag == "a":
+                link_depth -= 1
+            if el is not root:
+                add(el.tail)
+            continue
+        if tag is None or tag in SKIP_TAGS or (el is not root and skip(el)):
+            if el is not root:
+                add(el.tail)
+            continue
+        if tag in BLOCK_TAGS:
+            flush()
+            blocks.append(el)
+        elif tag == "a":
+            link_depth += 1
+        add(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    flush()
+    return lines
+
+
+def skip_hidden(el: Any) -> bool:
+    return is_hidden(el)
+
+
+def skip_chrome(el: Any) -> bool:
+    return el.tag in CHROME_TAGS or is_hidden(el) or chrome_reason(el) is not None
+
+
+def ancestors(el: Any, limit: int = 10_000) -> list[Any]:
+    out = []
+    node = el.getparent()
+    while node is not None and len(out) < limit:
+        out.append(node)
+        node = node.getparent()
+    return out
+
+
+def common_ancestor(a: Any, b: Any) -> Any:
+    chain = [a, *ancestors(a)]  # keep the proxies alive: lxml reuses ids of freed ones
+    members = set(chain)
+    for node in [b, *ancestors(b)]:
+        if node in members:
+            return node
+    return None
+
+
+def element_text(el: Any) -> str:
+    return clean_text(" ".join(el.itertext()))

@@ -1,0 +1,198 @@
+"""Stage 6: publication and update dates, from the best evidence in this order: JSON-LD
+``datePublished``, ``article:published_time``-like meta, a ``<time datetime>`` in the article, the
+visible byline text (through scraper.dates), the date in the URL path.
+
+Sites lie, so the machine value is cross-checked against the visible stamp: a meta time marked UTC
+whose wall clock equals the visible local time is really local time (Youm7's ``09:23:13Z`` printed
+``09:23 ص``, Cairo), and is read in the site's time zone. A visible stamp labelled as an update
+(``آخر تحديث``) is the update date, never the publication date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from scraper.extract.dom import is_hidden
+from scraper.extract.page import Page, ld_text
+from scraper.text import clean_text
+
+try:  # the dates engineer's module; without it visible text is not read
+    from scraper.dates import parse_date_match
+except ImportError:  # pragma: no cover - only before scraper/dates.py exists
+    parse_date_match = None  # type: ignore[assignment]
+
+Calendar = Literal["gregorian", "hijri"]
+
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "publishdate", "publish-date",
+    "pubdate", "publication_date", "published_time", "publisheddate", "dc.date.issued", "dc.date",
+    "dc:date", "dcterms.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "date",
+)
+_UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastdate", "dc.date.modified")
+_ISO = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$",
+    re.I,
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(?:[A-Za-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)")
+_URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})[-/]?(\d{2})[-/]?(\d{2})(?:/|-|$)")
+_VISIBLE_XPATH = (
+    ".//*[contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'date')"
+    " or contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'time')"
+    " or contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'publish')"
+    " or contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'posted')"
+    " or contains(translate(@id,'DATEIMPUBLSHORNG','dateimpublshorng'),'date')"
+    " or @itemprop='datePublished' or self::time]"
+)
+
+
+@dataclass(slots=True)
+class Evidence:
+    value: datetime
+    raw: str
+    calendar: Calendar
+    has_time: bool
+    kind: str  # jsonld | meta | time | visible | url
+
+
+@dataclass(slots=True)
+class Dates:
+    published: Evidence | None
+    updated: Evidence | None
+
+
+def _zone(name: str | None) -> tzinfo:
+    try:
+        return ZoneInfo(name) if name else UTC
+    except Exception:  # unknown zone name in a declaration: UTC, never a crash
+        return UTC
+
+
+def parse_machine(raw: str, tz: tzinfo, tz_name: str | None, reference: datetime | None) -> Evidence | None:
+    """An ISO 8601 value (naive values are read in the site's zone); Arabic text through the dates
+    module (a meta tag holding ``الإثنين، 24 أغسطس 2020``)."""
+    raw = clean_text(raw)
+    match = _ISO.match(raw)
+    if match:
+        y, mo, d, h, mi, s, zone = match.groups()
+        try:
+            value = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+        except ValueError:
+            return None
+        if zone:
+            sign = -1 if zone.startswith("-") else 1
+            digits = zone.lstrip("+-").replace(":", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])) if zone.upper() != "Z" else timedelta()
+            from datetime import timezone as _tz
+
+            value = value.replace(tzinfo=_tz(sign * offset))
+        else:
+            value = value.replace(tzinfo=tz)
+        return Evidence(value, raw, "gregorian", h is not None, "meta")
+    return _visible(raw, tz_name, reference, "meta")
+
+
+def _visible(text: str, tz_name: str | None, reference: datetime | None, kind: str) -> Evidence | None:
+    if parse_date_match is None or not text or not re.search(r"\d", text):
+        return None
+    match = parse_date_match(text, reference=reference, tz=tz_name)
+    if match is None or (match.relative and reference is None):
+        return None
+    value = match.value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_zone(tz_name))
+    ev = Evidence(value, clean_text(match.raw), match.calendar, match.has_time, kind)
+    ev.kind = f"{kind}:{match.label}" if match.label else kind
+    return ev
+
+
+def _ld_dates(page: Page, key: str) -> str | None:
+    for obj in page.articles_ld or [o for o in page.jsonld if "Video" not in str(o.get("@type"))]:
+        text = ld_text(obj.get(key))
+        if text:
+            return text
+    return None
+
+
+def _url_date(url: str, tz: tzinfo) -> Evidence | None:
+    for pattern in (_URL_DATE, _URL_DATE_COMPACT):
+        match = pattern.search(url)
+        if match:
+            try:
+                value = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz)
+            except ValueError:
+                continue
+            return Evidence(value, match.group(0).strip("/"), "gregorian", False, "url")
+    return None
+
+
+def _same_wall_clock(a: datetime, b: datetime) -> bool:
+    return (a.year, a.month, a.day, a.hour, a.minute) == (b.year, b.month, b.day, b.hour, b.minute)
+
+
+def extract_dates(
+    page: Page, scope: Any, tz_name: str | None, reference: datetime | None, *,
+    prefer_visible: bool = False, selector: Any = None,
+) -> Dates:
+    tz = _zone(tz_name)
+    machine: Evidence | None = None
+    raw = _ld_dates(page, "datePublished")
+    if raw:
+        machine = parse_machine(raw, tz, tz_name, reference)
+        if machine:
+            machine.kind = "jsonld"
+    if machine is None:
+        raw = page.meta_first(*_PUBLISHED_META)
+        machine = parse_machine(raw, tz, tz_name, reference) if raw else None
+
+    updated: Evidence | None = None
+    raw_updated = _ld_dates(page, "dateModified") or page.meta_first(*_UPDATED_META)
+    if raw_updated:
+        updated = parse_machine(raw_updated, tz, tz_name, reference)
+
+    # visible evidence inside the article (a site header's "today" sits outside it)
+    visible: Evidence | None = None
+    time_attr: Evidence | None = None
+    root = scope if scope is not None else page.tree
+    elements = selector(page.tree) if selector is not None else root.xpath(_VISIBLE_XPATH)
+    for el in elements[:12]:
+        if is_hidden(el):
+            continue
+        if el.tag == "time" and el.get("datetime") and time_attr is None:
+            time_attr = parse_machine(el.get("datetime"), tz, tz_name, reference)
+            if time_attr:
+                time_attr.kind = "time"
+        text = clean_text(" ".join(el.itertext()))
+        if not text or len(text) > 120:
+            continue
+        found = _visible(text, tz_name, reference, "visible")
+        if found is None:
+            continue
+        if found.kind.endswith(":updated"):
+            updated = updated or found
+            continue
+        if visible is None or (found.has_time and not visible.has_time):
+            visible = found
+        if visible.has_time:
+            break
+
+    published = machine
+    if machine and visible and visible.has_time and machine.has_time:
+        offset = machine.value.utcoffset()
+        local_offset = visible.value.utcoffset()
+        if offset == timedelta() and local_offset and _same_wall_clock(machine.value, visible.value):
+            # "Z" on a local wall clock: the meta is the site's local time mislabelled
+            published = Evidence(machine.value.replace(tzinfo=tz), machine.raw, "gregorian", True, machine.kind)
+        elif prefer_visible:
+            published = visible
+    elif prefer_visible and visible:
+        published = visible
+    if published is None:
+        published = time_attr or visible or _url_date(page.url, tz)
+    if published and time_attr and not published.has_time and time_attr.has_time and (
+        time_attr.value.date() == published.value.date()
+    ):
+        published = time_attr
+    return Dates(published, updated)
