@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "scraper.cli.extract",
     "scraper.cli.crawl",
     "scraper.cli.sites",
+    "scraper.cli.evaluate",
 )
 
 
