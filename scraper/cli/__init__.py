@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "scraper.cli.crawl",
     "scraper.cli.sites",
     "scraper.cli.evaluate",
+    "scraper.cli.articles", "scraper.cli.reparse", "scraper.cli.db",  # list, show, export; reparse; db
 )
 
 

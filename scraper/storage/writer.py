@@ -165,8 +165,8 @@ class ArticleWriter:
         raise AssertionError("unreachable")
 
     def _store_items(self, conn: Connection, items: Sequence[CrawlItem]) -> BatchResult:
-        pages = {item.page.url: item.page for item in items}
-        page_ids = self._store_pages(conn, [(page, None) for page in pages.values()])
+        pages = {item.page.url: (item.page, item.article.site if item.article else None) for item in items}
+        page_ids = self._store_pages(conn, list(pages.values()))
         articles = [item.article for item in items if item.article is not None]
         raw_ids = [page_ids.get(item.page.url) for item in items if item.article is not None]
         return self._store_articles(conn, articles, raw_ids)

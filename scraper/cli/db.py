@@ -1,0 +1,99 @@
+"""``akhbar db upgrade|current``, and how every database command finds and opens the database."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from scraper.cli.common import CliError
+from scraper.storage.engine import make_engine, sqlite_path
+from scraper.storage.migrate import current_revision, head_revision, upgrade
+
+DEFAULT_DATABASE_URL = "sqlite:///data/akhbar.db"
+
+
+def database_url(args: argparse.Namespace) -> str:
+    return getattr(args, "database", None) or os.environ.get("AKHBAR_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database", default=None, help=f"SQLAlchemy URL (default: $AKHBAR_DATABASE_URL or {DEFAULT_DATABASE_URL})"
+    )
+
+
+def first_line(error: Exception) -> str:
+    """The driver's message without SQLAlchemy's SQL echo and links."""
+    return (str(getattr(error, "orig", None) or error).splitlines() or [type(error).__name__])[0]
+
+
+def open_database(args: argparse.Namespace) -> Engine:
+    """An engine on an existing database whose schema is current, or a one-line CliError."""
+    url = database_url(args)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise CliError(f"no database at {path}: crawl something first, or run `akhbar db upgrade`")
+    engine = make_engine(url)
+    try:
+        current, head = current_revision(engine), head_revision()
+    except SQLAlchemyError as error:
+        raise CliError(f"cannot open {engine.url}: {first_line(error)}") from None
+    if current != head:
+        engine.dispose()
+        raise CliError(f"the database schema is at {current or 'nothing'}, this akhbar needs {head}: "
+                       "run `akhbar db upgrade`")  # fmt: skip
+    return engine
+
+
+def parse_date(text: str | None, *, end: bool = False) -> datetime | None:
+    """``YYYY-MM-DD`` (UTC day; ``end`` gives the next midnight) or an ISO 8601 time."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{text!r} is not a date: use YYYY-MM-DD or an ISO 8601 time") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if end and len(text) == 10:
+        value += timedelta(days=1)
+    return value
+
+
+def register(subparsers: Any) -> None:
+    db = subparsers.add_parser("db", help="manage the article database (schema migrations)")
+    commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = commands.add_parser("upgrade", help="create the database or bring its schema up to date")
+    add_database_argument(up)
+    up.add_argument("--revision", default="head", help="target migration (default: head)")
+    up.set_defaults(func=run_upgrade)
+    current = commands.add_parser("current", help="print the schema revision of the database")
+    add_database_argument(current)
+    current.set_defaults(func=run_current)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    engine = make_engine(database_url(args))
+    try:
+        upgrade(engine, args.revision)
+        print(f"database {engine.url} is at schema {current_revision(engine)}")
+    except SQLAlchemyError as error:
+        raise CliError(f"cannot upgrade {engine.url}: {first_line(error)}") from None
+    finally:
+        engine.dispose()
+    return 0
+
+
+def run_current(args: argparse.Namespace) -> int:
+    engine = make_engine(database_url(args))
+    try:
+        current, head = current_revision(engine), head_revision()
+    finally:
+        engine.dispose()
+    print(f"{current or 'empty'} (latest: {head})")
+    return 0 if current == head else 1
