@@ -20,9 +20,23 @@ from scraper.extract.page import Page, ld_text
 from scraper.text import clean_text
 
 try:  # the dates engineer's module; without it visible text is not read
+    from scraper import dates_data
     from scraper.dates import parse_date_match
 except ImportError:  # pragma: no cover - only before scraper/dates.py exists
     parse_date_match = None  # type: ignore[assignment]
+    dates_data = None  # type: ignore[assignment]
+
+
+def _labels(text: str) -> set[str]:
+    """The kinds of date labels anywhere in a stamp: ``... 2013، آخر تحديث 14:00`` is an update
+    stamp even though its label follows the date."""
+    if dates_data is None:
+        return set()
+    try:
+        norm, _ = dates_data.normalize(text)
+        return {dates_data.LABELS[dates_data.key(m[0])] for m in dates_data.LABEL.finditer(norm)}
+    except Exception:  # the dates tables changed shape: fall back to the match's own label
+        return set()
 
 Calendar = Literal["gregorian", "hijri"]
 
@@ -104,7 +118,11 @@ def _visible(text: str, tz_name: str | None, reference: datetime | None, kind: s
     if value.tzinfo is None:
         value = value.replace(tzinfo=_zone(tz_name))
     ev = Evidence(value, clean_text(match.raw), match.calendar, match.has_time, kind)
-    ev.kind = f"{kind}:{match.label}" if match.label else kind
+    label = match.label
+    if label is None and kind == "visible":
+        found = _labels(text)
+        label = "updated" if found == {"updated"} else None
+    ev.kind = f"{kind}:{label}" if label else kind
     return ev
 
 

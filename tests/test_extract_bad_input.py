@@ -1,0 +1,111 @@
+"""Bad input gives a correct article or a clear reason (NotAnArticle), never another exception.
+All pages here are CONSTRUCTED for the tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from scraper.article import NotAnArticle
+from scraper.extract import extract
+
+FETCHED = datetime(2024, 5, 2, tzinfo=UTC)
+URL = "https://news.example.org/2024/05/01/story"
+TITLE = "اتفاق على استئناف المفاوضات الأسبوع المقبل"
+PARA = (
+    "قال المتحدث باسم الوزارة في مؤتمر صحفي اليوم إن المفاوضات ستستأنف الأسبوع المقبل، مؤكدا أن "
+    "الطرفين اتفقا على جدول أعمال يشمل الملفات العالقة كافة."
+)
+
+
+def html(charset: str | None = None) -> str:
+    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if charset else ""
+    paras = "".join(f"<p>{PARA}</p>" for _ in range(4))
+    return f"<html><head>{meta}<title>{TITLE}</title></head><body><h1>{TITLE}</h1>{paras}</body></html>"
+
+
+@pytest.mark.parametrize("codec", ["cp1256", "iso8859-6"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_arabic_single_byte_codepages(codec, declared):
+    label = {"cp1256": "windows-1256", "iso8859-6": "ISO-8859-6"}[codec]
+    data = html(label if declared else None).encode(codec)
+    article = extract(data, URL, FETCHED)
+    assert article.title == TITLE
+    assert PARA in article.body
+
+
+def test_wrong_charset_declared():
+    data = html("utf-8").encode("cp1256")
+    assert extract(data, URL, FETCHED).title == TITLE
+    data = html("windows-1256").encode("utf-8")
+    assert extract(data, URL, FETCHED).title == TITLE
+
+
+def test_truncated_mid_tag():
+    data = html("utf-8").encode("utf-8")
+    cut = data[: data.rindex(b"<p>") + 2]
+    article = extract(cut, URL, FETCHED)
+    assert article.title == TITLE
+    assert PARA in article.body
+
+
+def test_nested_tables_10000_deep():
+    deep = "<table><tr><td>" * 10_000 + PARA + "</td></tr></table>" * 10_000
+    page = f"<html><body><h1>{TITLE}</h1>{deep}</body></html>"
+    try:
+        article = extract(page, URL, FETCHED)
+    except NotAnArticle as verdict:
+        assert str(verdict)
+    else:
+        assert article.title == TITLE
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"   \n", "", b"\x00\x01\x02\x03" * 500, bytes(range(256)) * 40, b"<html></html>", b"<<<>>>"],
+)
+def test_empty_and_binary(data):
+    with pytest.raises(NotAnArticle) as info:
+        extract(data, URL, FETCHED)
+    assert str(info.value)
+
+
+def test_home_page():
+    links = "".join(f'<li><a href="/news/{i}">عنوان خبر رقم {i} عن موضوع مهم اليوم</a></li>' for i in range(30))
+    page = f"<html><head><title>موقع المثال</title></head><body><h1>موقع المثال</h1><ul>{links}</ul></body></html>"
+    with pytest.raises(NotAnArticle, match="home page"):
+        extract(page, "https://news.example.org/", FETCHED)
+
+
+def test_section_listing():
+    items = "".join(
+        f'<div class="card"><a href="/news/{i}">عنوان خبر رقم {i} عن موضوع مهم اليوم</a><span>قبل ساعة</span></div>'
+        for i in range(30)
+    )
+    page = f"<html><head><title>سياسة - موقع المثال</title></head><body><h1>سياسة</h1>{items}</body></html>"
+    with pytest.raises(NotAnArticle, match="listing"):
+        extract(page, "https://news.example.org/politics", FETCHED)
+
+
+def test_404_served_with_200():
+    page = (
+        "<html><head><title>الصفحة غير موجودة - موقع المثال</title></head><body><h1>عذرا، الصفحة غير موجودة</h1>"
+        f"<p>{PARA}</p></body></html>"
+    )
+    with pytest.raises(NotAnArticle, match="not found"):
+        extract(page, "https://news.example.org/missing", FETCHED)
+
+
+def test_video_only_page():
+    page = (
+        '<html><head><meta property="og:type" content="video.other"><title>فيديو: المؤتمر الصحفي</title></head>'
+        "<body><h1>فيديو: المؤتمر الصحفي</h1><video src='/v.mp4'></video><p>مدة الفيديو دقيقتان</p></body></html>"
+    )
+    with pytest.raises(NotAnArticle, match="video"):
+        extract(page, "https://news.example.org/video/1", FETCHED)
+
+
+def test_not_html_type():
+    with pytest.raises(NotAnArticle):
+        extract(12345, URL, FETCHED)  # type: ignore[arg-type]

@@ -1,0 +1,265 @@
+"""The generic extractor's behaviours, each on a small CONSTRUCTED page (written for these tests,
+not copied from any site)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from scraper.extract import extract
+from scraper.extract.captions import split_credit
+from scraper.sites.base import Site
+
+FETCHED = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
+URL = "https://news.example.org/2024/05/01/story"
+PARA = (
+    "قال المتحدث باسم الوزارة في مؤتمر صحفي، اليوم الأربعاء، إن المفاوضات ستستأنف الأسبوع المقبل، "
+    "مؤكدا أن الطرفين اتفقا على جدول أعمال يشمل الملفات العالقة كافة؛ فهل تنجح الجولة الجديدة؟"
+)
+SITE = Site(name="example", title="موقع المثال", domains=("news.example.org",), timezone="Africa/Cairo")
+
+
+def page(body: str, head: str = "", *, lang: str = "ar", h1: str = "عنوان الخبر الرئيسي عن المفاوضات") -> str:
+    return (
+        f'<html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>'
+        f'<header class="site-header"><nav><a href="/">الرئيسية</a></nav></header>'
+        f"<article><h1>{h1}</h1>{body}</article>"
+        f'<footer><p class="copyright">© 2024 موقع المثال. جميع الحقوق محفوظة</p></footer></body></html>'
+    )
+
+
+def body(*extra: str) -> str:
+    return "".join(f"<p>{PARA} {i}</p>" for i in range(3)) + "".join(extra)
+
+
+def run(html: str, url: str = URL, site: Site | None = SITE):
+    return extract(html, url, FETCHED, site=site)
+
+
+# --- title
+
+
+def test_title_from_matching_h1_over_metadata():
+    head = '<meta property="og:title" content="المفاوضات: عنوان الخبر الرئيسي - موقع المثال">'
+    assert run(page(body(), head)).title == "عنوان الخبر الرئيسي عن المفاوضات"
+
+
+def test_logo_h1_loses_to_metadata_title():
+    head = (
+        '<script type="application/ld+json">'
+        '{"@type":"NewsArticle","headline":"اتفاق على استئناف المفاوضات"}</script>'
+    )
+    html = page(body(), head, h1="موقع المثال").replace("<article>", "<article><h1>CNN</h1>", 1)
+    assert run(html).title == "اتفاق على استئناف المفاوضات"
+
+
+def test_title_tag_site_suffix_stripped():
+    html = (
+        "<html><head><title>اتفاق على استئناف المفاوضات | موقع المثال</title></head><body>"
+        f"<div>{body()}</div></body></html>"
+    )
+    assert run(html).title == "اتفاق على استئناف المفاوضات"
+
+
+def test_repeated_headline_is_one_title():
+    html = page(body(), h1="اتفاق على استئناف المفاوضات").replace(
+        "</h1>", '</h1><div class="title-mobile">اتفاق على استئناف المفاوضات</div>', 1
+    )
+    article = run(html)
+    assert article.title == "اتفاق على استئناف المفاوضات"
+    assert "اتفاق على استئناف المفاوضات" not in article.body
+
+
+# --- body
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        '<div class="read-also"><p>اقرأ أيضا: عنوان خبر آخر عن موضوع مختلف تماما</p></div>',
+        "<p>اقرأ أيضاً: عنوان خبر آخر</p>",
+        "<p>شاهد أيضا: فيديو عن الموضوع</p>",
+        '<div class="share-bar"><span>شارك القصة</span></div>',
+        '<aside><h2>الأكثر قراءة</h2><ul><li><a href="/a">خبر أول طويل العنوان هنا</a></li></ul></aside>',
+        '<div class="newsletter"><p>اشترك في النشرة البريدية لتصلك آخر الأخبار يوميا على بريدك</p></div>',
+        '<div class="comments"><p>أضف تعليقك على هذا الخبر وشارك رأيك مع القراء الآخرين هنا</p></div>',
+        '<div class="ad-slot"><p>إعلان</p></div>',
+        '<div class="tags"><a href="/t/1">مفاوضات</a><a href="/t/2">وزارة</a></div>',
+        "<p>جميع الحقوق محفوظة لموقع المثال 2024</p>",
+    ],
+)
+def test_boilerplate_blocks_removed(chrome):
+    article = run(page(body(chrome)))
+    assert len(article.blocks) == 3
+    assert all(PARA in b.text for b in article.blocks)
+
+
+def test_subheading_kept_as_heading_in_order():
+    article = run(page(f"<div><p>{PARA}</p><h2>خلفية الأزمة</h2><p>{PARA}</p><p>{PARA}</p></div>"))
+    assert [b.kind for b in article.blocks] == ["paragraph", "heading", "paragraph", "paragraph"]
+
+
+def test_density_finds_body_without_structure():
+    html = (
+        '<html><body><div class="menu"><a href="/">الرئيسية</a> <a href="/x">سياسة</a></div>'
+        f"<table><tr><td><h1>اتفاق على استئناف المفاوضات</h1></td></tr><tr><td>{PARA}<br><br>{PARA}<br>"
+        f"{PARA}</td></tr></table><div><a href='/a'>خبر آخر طويل العنوان عن موضوع آخر</a></div></body></html>"
+    )
+    article = run(html)
+    assert len(article.blocks) == 3
+    assert "الرئيسية" not in article.body
+
+
+# --- captions
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "credit"),
+    [
+        ("من لقاء الرئيسين في جنيف (أرشيف - غيتي)", "من لقاء الرئيسين في جنيف", "أرشيف - غيتي"),
+        ("متظاهرون في الساحة (رويترز)", "متظاهرون في الساحة", "رويترز"),
+        ("التعليق على الصورة، متظاهرون في الساحة صدر الصورة، EPA", "متظاهرون في الساحة", "EPA"),
+        ("الوزير خلال الزيارة - تصوير: أحمد علي", "الوزير خلال الزيارة", "أحمد علي"),
+        ("الوزير خلال الزيارة (يمين الصورة مع الوفد المرافق له في القاعة)", None, None),
+    ],
+)
+def test_caption_credit_split(raw, text, credit):
+    got_text, got_credit = split_credit(raw)
+    assert got_text == (text or raw)
+    assert got_credit == credit
+
+
+def test_duplicate_caption_once_and_teasers_excluded():
+    fig = '<figure><img src="/i/a.jpg"><figcaption>الوزير خلال المؤتمر (رويترز)</figcaption></figure>'
+    hidden = '<div class="lightbox" hidden><p class="caption">الوزير خلال المؤتمر (رويترز)</p></div>'
+    teaser = (
+        '<div class="related"><a href="/other"><figure><img src="/i/b.jpg">'
+        "<figcaption>خبر آخر</figcaption></figure></a></div>"
+    )
+    article = run(page(fig + hidden + body() + teaser))
+    assert [(c.text, c.credit, c.image_url) for c in article.captions] == [
+        ("الوزير خلال المؤتمر", "رويترز", "https://news.example.org/i/a.jpg")
+    ]
+    assert "الوزير خلال المؤتمر" not in article.body
+
+
+# --- sources
+
+
+def sources_of(html: str) -> list[tuple[str, str | None]]:
+    return [(s.name, s.canonical) for s in run(html).sources]
+
+
+def test_sources_closing_line():
+    assert sources_of(page(body("<p>المصدر: وكالات</p>"))) == [("وكالات", "Agencies")]
+
+
+def test_sources_dateline_cnn():
+    first = f"<p>دمشق، سوريا (CNN) -- {PARA}</p>"
+    assert sources_of(page(first + body())) == [("CNN", "CNN")]
+
+
+def test_sources_dateline_mena():
+    first = f"<p>القاهرة - أ ش أ: {PARA}</p>"
+    assert sources_of(page(first + body())) == [("أ ش أ", "MENA")]
+
+
+def test_sources_trailing_petra():
+    assert sources_of(page(body(f"<p>{PARA} --(بترا)</p>"))) == [("بترا", "Petra")]
+
+
+def test_source_mentioned_in_a_sentence_is_not_a_credit():
+    assert sources_of(page(body(f"<p>وقال المصدر إن {PARA}</p>"))) == []
+
+
+# --- authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ('<span class="writeBy">كتبت أسماء نصار</span>', ["أسماء نصار"]),
+        ('<div class="author">كتب محمد علي - القاهرة</div>', ["محمد علي"]),
+        ('<p class="byline">بقلم: سامي خليل</p>', ["سامي خليل"]),
+        ("<p><strong>حوار: آسيا العتروس</strong></p>", ["آسيا العتروس"]),
+    ],
+)
+def test_bylines(byline, names):
+    article = run(page(byline + body()))
+    assert article.authors == names
+    assert names[0] not in article.body
+
+
+def test_jsonld_authors_split_on_waw():
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"عنوان الخبر الرئيسي عن المفاوضات",'
+        '"author":{"@type":"Person","name":"كايلا إبستين وأنجليكا كاساس"}}</script>'
+    )
+    assert run(page(body(), head)).authors == ["كايلا إبستين", "أنجليكا كاساس"]
+
+
+# --- dates
+
+
+def ld(date: str) -> str:
+    return f'<script type="application/ld+json">{{"@type":"NewsArticle","datePublished":"{date}"}}</script>'
+
+
+def test_date_order_jsonld_over_meta_and_visible():
+    head = ld("2024-05-01T10:00:00+03:00") + '<meta property="article:published_time" content="2024-04-30T08:00:00Z">'
+    article = run(page('<span class="date">الثلاثاء 30 أبريل 2024</span>' + body(), head))
+    assert article.published_at == datetime(2024, 5, 1, 7, 0, tzinfo=UTC)
+    assert article.published_raw == "2024-05-01T10:00:00+03:00"
+
+
+def test_date_meta_then_time_element():
+    head = '<meta property="article:published_time" content="2024-05-01T06:00:00+00:00">'
+    assert run(page(body(), head)).published_at == datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
+    html = page('<time datetime="2024-05-01T09:30:00+03:00">1 مايو 2024</time>' + body())
+    assert run(html).published_at == datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
+
+
+def test_lying_z_is_local_time():
+    """Meta says 09:23Z; the page shows 09:23 in Cairo: the meta is Cairo time mislabelled."""
+    head = '<meta property="article:published_time" content="2020-08-24T09:23:13Z">'
+    article = run(page('<span class="newsStoryDate">الإثنين، 24 أغسطس 2020 09:23 ص</span>' + body(), head))
+    assert article.published_at.utcoffset() == timedelta(hours=2)
+    assert article.published_at == datetime(2020, 8, 24, 9, 23, 13, tzinfo=timezone(timedelta(hours=2)))
+
+
+def test_z_kept_when_visible_clock_differs():
+    head = ld("2026-01-08T11:42:50+00:00")
+    article = run(page('<span class="date">2026-01-08 | 12:42</span>' + body(), head))
+    assert article.published_at == datetime(2026, 1, 8, 11, 42, 50, tzinfo=UTC)
+
+
+def test_update_stamp_is_not_publication_and_url_date_is_used():
+    html = page('<div class="date">الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 14:00</div>' + body())
+    article = run(html, url="https://news.example.org/2013/middle_east/8/3/story/index.html")
+    assert article.published_at.date().isoformat() == "2013-08-03"
+    assert article.updated_at is not None and article.updated_at.day == 28
+
+
+def test_header_today_date_is_not_the_date():
+    html = page(body()).replace(
+        '<header class="site-header">',
+        '<header class="site-header"><span class="today-date">الخميس 19 سبتمبر 2024</span>',
+    )
+    assert run(html, url="https://news.example.org/news/story").published_at is None
+
+
+# --- language
+
+
+def test_language_from_text_not_wrong_lang_attribute():
+    assert run(page(body(), lang="en")).language == "ar"
+    english = (
+        "The ministry spokesman said on Wednesday that the talks would resume next week, and that both "
+        "sides had agreed on an agenda covering every open file; will the new round succeed at last?"
+    )
+    html = (
+        f'<html lang="ar"><body><article><h1>Talks to resume next week</h1><p>{english}</p><p>{english}</p>'
+        f"<p>{english}</p></article></body></html>"
+    )
+    assert run(html, site=None).language == "en"
