@@ -22,7 +22,7 @@ from scraper.text import clean_text
 try:  # the dates engineer's module; without it visible text is not read
     from scraper import dates_data
     from scraper.dates import parse_date_match
-except ImportError:  # pragma: no cover - only before scraper/dates.py exists
+except Exception:  # pragma: no cover - absent (or broken mid-edit): dates from metadata only
     parse_date_match = None  # type: ignore[assignment]
     dates_data = None  # type: ignore[assignment]
 
