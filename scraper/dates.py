@@ -119,69 +119,71 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
     ref = _reference(reference, site_zone)
     norm, index = D.normalize(text)
 
-    cores: list[tuple[int, int, str, re.Match[str]]] = []
-    for kind, pattern in (("named", D.NAMED), ("mdy", D.MONTH_FIRST), ("num", D.NUMERIC), ("rel", D.RELATIVE)):
-        for m in pattern.finditer(norm):
-            cores.append((m.start(), m.end(), kind, m))
-    if not cores:
-        return []
-    cores.sort(key=lambda c: (c[0], c[0] - c[1]))
-
-    labels = [(m.start(), m.end(), D.LABELS[D.key(m[0])]) for m in D.LABEL.finditer(norm)]
     out: list[DateMatch] = []
-    prev_end = 0
-    for start, end, kind, m in cores:
-        if start < prev_end:
-            continue  # overlaps an earlier, longer match
-        if kind == "rel":
-            resolved = _relative(m, ref)
-        elif kind == "num":
+    prev_end = 0  # end of the previous match: nothing before it may be claimed again
+    for m in D.CORE.finditer(norm):
+        kind = m.lastgroup
+        start, end = m.span()
+        if kind == "num":
             resolved = _numeric(m, ref)
+        elif kind == "named":
+            resolved = _named(m["m1"], m["m2"], m["day"], m["year"], m, ref)
+        elif kind == "mdy":
+            resolved = _named(m["fm1"], None, m["fday"], m["fyear"], None, ref)
         else:
-            resolved = _named(m, ref)
+            resolved = _relative(m, ref)
         if resolved is None:
             prev_end = end  # an impossible date (`30 فبراير`) is consumed, not re-read in parts
             continue
-        day, calendar, relative_time = resolved
+        day, calendar, instant = resolved
         span_start, span_end = start, end
+        if kind != "rel" and start > prev_end:
+            w = D.WEEKDAY_BEFORE.search(norm, max(prev_end, start - 24), start)
+            if w:
+                span_start = w.start()
         clock: tuple[int, int, int] | None = None
         zone: tzinfo | None = None
-        if relative_time is None:
+        if instant is None:
             t = D.TIME_AFTER.match(norm, end)
             parsed = _time(t) if t else None
-            if parsed is None and start > prev_end:
-                t = D.TIME_BEFORE.search(norm, max(prev_end, start - 48), start)
-                parsed = _time(t) if t else None
-                if parsed is not None and t is not None:
-                    span_start = t.start("h") if t["at"] is None else t.start("at")
-            elif parsed is not None and t is not None:
+            if parsed is not None and t is not None:
                 span_end = t.end()
+            elif span_start > prev_end:
+                before = norm[max(prev_end, span_start - 48) : span_start]
+                if ":" in before or "الساعه" in before:
+                    t = D.TIME_BEFORE.search(norm, max(prev_end, span_start - 48), span_start)
+                    parsed = _time(t) if t else None
+                    if parsed is not None and t is not None:
+                        span_start = t.start()
             if parsed is not None:
                 clock, zone = parsed
-        if kind == "rel" and running and relative_time is None and clock is None and m["word"]:
-            prev_end = end
+        if running and m["word"] and clock is None:
+            prev_end = end  # bare `اليوم`/`أمس` in a body
             continue
-        if relative_time is not None:
-            value = relative_time
-            has_time = True
-        else:
-            hour, minute, second = clock or (0, 0, 0)
-            value = datetime(day.year, day.month, day.day, hour, minute, second)
-            has_time = clock is not None
-        has_zone = zone is not None
+        value = instant or datetime(day.year, day.month, day.day, *(clock or (0, 0, 0)))
         if zone is not None:
             value = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
-        elif value.tzinfo is None and site_zone is not None:
-            value = value.replace(tzinfo=site_zone)
-        elif value.tzinfo is not None and relative_time is None:
-            value = value.replace(tzinfo=None)  # relative days built on an aware ref: keep naive
+        elif value.tzinfo is None:
+            local = site_zone or (ref.tzinfo if kind == "rel" else None)
+            if local is not None:
+                value = value.replace(tzinfo=local)
         label = None
-        for ls, le, lk in labels:
-            if le <= span_start and ls >= prev_end:
-                label = lk
+        if span_start > prev_end:
+            for lm in D.LABEL.finditer(norm, prev_end, span_start):
+                label = D.LABELS[D.key(lm[0])]
         o_start, o_end = _orig(span_start, index), _orig_end(span_end, index, text)
         out.append(
-            DateMatch(o_start, o_end, text[o_start:o_end], value, calendar, has_time, has_zone, kind == "rel", label)  # type: ignore[arg-type]
+            DateMatch(
+                o_start,
+                o_end,
+                text[o_start:o_end],
+                value,
+                calendar,
+                instant is not None or clock is not None,
+                zone is not None,
+                kind == "rel",
+                label,  # type: ignore[arg-type]
+            )
         )
         prev_end = span_end
     return out
@@ -207,40 +209,43 @@ def _orig_end(pos: int, index: list[int] | None, text: str) -> int:
 _Resolved = tuple[date, Calendar, datetime | None]  # day, calendar, exact instant for `منذ ساعتين`
 
 
-def _named(m: re.Match[str], ref: datetime) -> _Resolved | None:
-    g = m.groupdict()  # shared by NAMED and MONTH_FIRST, which has fewer groups
-    calendar, month = D.MONTHS[D.key(g["m1"])]
-    if g.get("m2") and D.MONTHS[D.key(g["m2"])] != (calendar, month):
+def _named(
+    m1: str, m2: str | None, day_text: str | None, year_text: str | None, m: re.Match[str] | None, ref: datetime
+) -> _Resolved | None:
+    """Day + month name (+ year). ``m`` carries the NAMED extras (ordinal, غرة, suffix), if any."""
+    calendar, month = D.MONTHS[D.key(m1)]
+    if m2 and D.MONTHS[D.key(m2)] != (calendar, month):
         return None  # `ديسمبر/كانون الثاني`: the two names disagree
-    if g.get("first"):
+    if m is not None and m["first"]:
         day = 1
-    elif g.get("ord"):
-        day = D.ORDINALS[D.key(g["ord"])]
+    elif m is not None and m["ord"]:
+        day = D.ORDINALS[D.key(m["ord"])]
     else:
-        day = int(g["day"])
-    year = int(g["year"]) if g["year"] else None
-    if year is None and D.key(g["m1"]) in D.AMBIGUOUS_MONTHS:
+        day = int(day_text or 0)
+    year = int(year_text) if year_text else None
+    if year is None and D.key(m1) in D.AMBIGUOUS_MONTHS:
         return None  # `فاز 3 صفر` is a score
-    suffix = D.MONTH_SUFFIX.get(D.key(g["suffix"])) if g.get("suffix") else None
+    suffix = D.MONTH_SUFFIX.get(D.key(m["suffix"])) if m is not None and m["suffix"] else None
+    year_word = m["yw"] if m is not None else None
     if calendar == "hijri":
         if year is None:
-            year = _pick_year(month, day, _hijri_today(ref), suffix, g.get("yw"), hijri=True)
+            year = _pick_year(month, day, _hijri_today(ref), suffix, year_word, hijri=True)
         if year is None:
             return None
         g = _hijri_to_date(year, month, day)
         return (g, "hijri", None) if g else None
     if year is None:
-        year = _pick_year(month, day, ref.date(), suffix, g.get("yw"), hijri=False)
+        year = _pick_year(month, day, ref.date(), suffix, year_word, hijri=False)
     return (d, "gregorian", None) if year is not None and (d := _date(year, month, day)) else None
 
 
 def _numeric(m: re.Match[str], ref: datetime) -> _Resolved | None:
-    if m["y1"]:
-        year, month, day = int(m["y1"]), int(m["m1"]), int(m["d1"])
+    if m["ny1"]:
+        year, month, day = int(m["ny1"]), int(m["nm1"]), int(m["nd1"])
     else:
-        day, month, y2 = int(m["d2"]), int(m["m2"]), m["y2"]
+        day, month, y2 = int(m["nd2"]), int(m["nm2"]), m["ny2"]
         if len(y2) == 2:
-            if m["s2"] == ".":
+            if m["ns2"] == ".":
                 return None  # `1.2.33` is a version number more often than a date
             year = 2000 + int(y2)
             if year > ref.year + 1:
@@ -249,7 +254,7 @@ def _numeric(m: re.Match[str], ref: datetime) -> _Resolved | None:
             year = int(y2)
         if month > 12 and day <= 12:
             day, month = month, day  # day-first is impossible; the site writes month first
-    era = D.ERAS.get(D.key(m["era"])) if m["era"] else None
+    era = D.ERAS.get(D.key(m["nera"])) if m["nera"] else None
     if era == "hijri" or (era is None and 1300 <= year <= 1500):
         g = _hijri_to_date(year, month, day)
         return (g, "hijri", None) if g else None
@@ -268,8 +273,8 @@ def _relative(m: re.Match[str], ref: datetime) -> _Resolved | None:
         return (ref.date() - timedelta(days=back), "gregorian", None)
     if m["unit"]:
         unit, count = D.REL_UNITS[D.key(m["unit"])]
-        if m["num"]:
-            num = m["num"]
+        if m["rnum"]:
+            num = m["rnum"]
             count = int(num) if num.isdigit() else D.REL_NUMBERS[D.key(num)]
     else:
         unit = D.REL_EN_UNITS[D.key(m["eunit"])]

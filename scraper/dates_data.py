@@ -151,40 +151,54 @@ _en_numbers = [fold(w) for w in _rel["numbers"] if fold(w).isascii()]
 
 _WB = r"(?!\w)"  # end of word; \w covers Arabic letters
 MONTH = trie(_month_words)
-_WEEKDAY = rf"(?:(?<!\w)(?P<wd>{trie(fold(w) for w in _labels['weekdays'])}){_WB}\.?\s*,?\s*)?"
-_ERA = rf"(?:\s*(?P<era>{trie(fold(w) for ws in _labels['eras'].values() for w in ws)}){_WB}\.?)?"
+_ERAS = trie(fold(w) for ws in _labels["eras"].values() for w in ws)
 _YEAR_WORD = trie(fold(w) for w in _labels["year_words"])
 
-# `الخميس 7 كانون الأول/ديسمبر 2021 م`, `يوم السابع من ديسمبر الجاري`, `غرة رمضان 1445 هـ`
-NAMED = re.compile(
-    rf"""{_WEEKDAY}(?:يوم\s+)?
-    (?:(?<!\w)(?P<first>{trie(fold(w) for w in _labels["first_day"])})
+
+def _era(group: str) -> str:
+    return rf"(?:\s*(?P<{group}>{_ERAS}){_WB}\.?)?"
+
+
+# `05/03/2023` (day first), `2023/03/05`, `5.3.2023`, `2023-03-05` (ISO), `1445/09/01 هـ`
+_NUMERIC = rf"""(?<![\w/.:+-])
+    (?:(?P<ny1>\d{{4}})(?P<ns1>[/.-])(?P<nm1>\d{{1,2}})(?P=ns1)(?P<nd1>\d{{1,2}})
+      |(?P<nd2>\d{{1,2}})(?P<ns2>[/.-])(?P<nm2>\d{{1,2}})(?P=ns2)(?P<ny2>\d{{4}}|\d{{2}})
+    )(?!\d|[/.-]\d){_era("nera")}"""
+
+# `7 كانون الأول/ديسمبر 2021 م`, `السابع من ديسمبر الجاري`, `غرة رمضان 1445 هـ`
+_NAMED = rf"""(?:(?<!\w)(?P<first>{trie(fold(w) for w in _labels["first_day"])})
       |(?<!\w)(?P<ord>{trie(fold(w) for w in _labels["ordinals"])}){_WB}
       |(?<![\d.:/-])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])
     )
     \s*[-/.]?\s*(?:من\s+)?(?:شهر\s+)?
     (?P<m1>{MONTH}){_WB}\.?
     (?:\s*[/(-]?\s*(?P<m2>{MONTH}){_WB}\.?(?:\s*\))?)?
-    (?:\s*[,/.-]?\s*(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}})(?!\d){_ERA}
+    (?:\s*[,/.-]?\s*(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}})(?!\d){_era("era")}
       |\s+(?:من\s+)?(?:(?P<yw>{_YEAR_WORD})\s+)?(?P<suffix>{trie(fold(w) for w in _labels["month_suffix"])}){_WB}
-    )?""",
-    re.X,
-)
+    )?"""
 
 # `September 19, 2024`, `Sep 19th 2024`: month first, year required.
-MONTH_FIRST = re.compile(
-    rf"""{_WEEKDAY}(?<!\w)(?P<m1>{MONTH}){_WB}\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)
-    \s*,?\s*(?P<year>\d{{4}})(?!\d){_ERA}""",
+_MONTH_FIRST = rf"""(?<!\w)(?P<fm1>{MONTH}){_WB}\.?\s*(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)
+    \s*,?\s*(?P<fyear>\d{{4}})(?!\d){_era("fera")}"""
+
+# `منذ ساعتين`, `قبل 3 أيام`, `أمس`, `5 minutes ago`
+_RELATIVE = rf"""(?<!\w)(?:
+      (?:{trie(fold(w) for w in _rel["prefixes"])})\s+(?:(?:حوالي|نحو)\s+)?
+        (?:(?P<rnum>\d{{1,3}}|{trie(_ar_numbers)})\s*)?(?P<unit>{trie(fold(w) for w in _rel["units"])}){_WB}
+      |(?P<enum>\d{{1,3}}|{trie(_en_numbers)})\s+(?P<eunit>{trie(fold(w) for w in _rel["english_units"])})\s+ago{_WB}
+      |(?P<word>{trie(fold(w) for w in _rel["words"])}){_WB}
+    )"""
+
+# One pass over the text finds every date core; the outer group's name (``m.lastgroup``) says which.
+# Numeric first: at a digit it either is `5/3/2023` or falls through to `5 مارس`.
+CORE = re.compile(
+    rf"(?P<num>{_NUMERIC})|(?P<named>{_NAMED})|(?P<mdy>{_MONTH_FIRST})|(?P<rel>{_RELATIVE})",
     re.X,
 )
 
-# `05/03/2023` (day first), `2023/03/05`, `5.3.2023`, `2023-03-05` (ISO), `1445/09/01 هـ`
-NUMERIC = re.compile(
-    rf"""{_WEEKDAY}(?<![\w/.:+-])
-    (?:(?P<y1>\d{{4}})(?P<s1>[/.-])(?P<m1>\d{{1,2}})(?P=s1)(?P<d1>\d{{1,2}})
-      |(?P<d2>\d{{1,2}})(?P<s2>[/.-])(?P<m2>\d{{1,2}})(?P=s2)(?P<y2>\d{{4}}|\d{{2}})
-    )(?!\d|[/.-]\d){_ERA}""",
-    re.X,
+# Checked backwards from a core: `الخميس، 7 ديسمبر`, `يوم السابع من`.
+WEEKDAY_BEFORE = re.compile(
+    rf"(?<!\w)(?:يوم\s+)?(?:{trie(fold(w) for w in _labels['weekdays'])}){_WB}\.?\s*,?\s*(?:يوم\s+)?\Z|يوم\s+\Z"
 )
 
 _AT = trie(fold(w) for w in _labels["at_words"])
@@ -204,16 +218,5 @@ TIME = rf"""(?:(?P<at>{_AT}){_WB}\s*)?
 _GAP = r"(?:t|\s*[,|;•·/-]*\s*(?:(?:في|على)\s+)?)"
 TIME_AFTER = re.compile(_GAP + TIME, re.X)
 TIME_BEFORE = re.compile(TIME + r"\s*[,|;•·/-]*\s*\Z", re.X)
-
-# `منذ ساعتين`, `قبل 3 أيام`, `أمس`, `5 minutes ago`
-RELATIVE = re.compile(
-    rf"""(?<!\w)(?:
-      (?:{trie(fold(w) for w in _rel["prefixes"])})\s+(?:(?:حوالي|نحو)\s+)?
-        (?:(?P<num>\d{{1,3}}|{trie(_ar_numbers)})\s*)?(?P<unit>{trie(fold(w) for w in _rel["units"])}){_WB}
-      |(?P<enum>\d{{1,3}}|{trie(_en_numbers)})\s+(?P<eunit>{trie(fold(w) for w in _rel["english_units"])})\s+ago{_WB}
-      |(?P<word>{trie(fold(w) for w in _rel["words"])}){_WB}
-    )""",
-    re.X,
-)
 
 LABEL = re.compile(rf"(?<!\w)(?:{trie(fold(w) for k in ('published', 'updated') for w in _labels[k])}){_WB}")
