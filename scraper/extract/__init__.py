@@ -201,18 +201,19 @@ def _article_scope(page: Page, title_el: Any, container: Any) -> Any:
     return scope if scope is not None else container
 
 
-def _tail_lines(scope: Any, container: Any) -> list[str]:
+def _tail_lines(scope: Any, container: Any, limit: int = 8) -> list[str]:
+    """The first lines after the body container inside the article scope."""
     if scope is None or container is None or scope is container:
         return []
-    lines = [line.text for line in iter_lines(scope, skip_hidden)]
-    last = [line.text for line in iter_lines(container, skip_hidden)]
-    if not last:
-        return []
-    try:
-        end = max(i for i, t in enumerate(lines) if t == last[-1])
-    except ValueError:
-        return []
-    return lines[end + 1 : end + 8]
+    lines: list[str] = []
+    node = container
+    while node is not None and node is not scope and len(lines) < limit:
+        for sibling in node.itersiblings():
+            lines.extend(line.text for line in iter_lines(sibling, skip_hidden))
+            if len(lines) >= limit:
+                break
+        node = node.getparent()
+    return lines[:limit]
 
 
 def _drop_closing_credit(blocks: list[Block]) -> list[Block]:

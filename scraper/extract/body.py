@@ -11,7 +11,7 @@ from typing import Any
 
 from scraper.article import Block
 from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold
-from scraper.extract.dom import HEADINGS, Line, element_text, iter_lines, skip_chrome, skip_hidden
+from scraper.extract.dom import BLOCK_TAGS, HEADINGS, Line, element_text, iter_lines, skip_chrome
 from scraper.extract.page import Page
 from scraper.text import fingerprint_text
 
@@ -19,6 +19,11 @@ from scraper.text import fingerprint_text
 _PUNCT = re.compile(r"[،؛؟.!?,:;]")
 _CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "td", "body", "span", "font", "center"})
 MIN_LINE = 25  # characters; shorter lines are labels, not evidence of prose
+_PROSE_XPATH = (
+    f".//text()[string-length(normalize-space()) >= {MIN_LINE}]"
+    "[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
+    " or ancestor::*[@hidden] or ancestor::*[@aria-hidden='true'])]"
+)
 
 
 @dataclass(slots=True)
@@ -43,11 +48,16 @@ def find_container(page: Page, rule: Callable[[Any], list[Any]] | None = None) -
     if body is None:
         return None
     scores: dict[Any, float] = {}
-    for line in iter_lines(body, skip_hidden):
-        score = _line_score(line)
-        if not score:
+    # text nodes of prose length outside links and scripts: XPath does the walking in C
+    for text in body.xpath(_PROSE_XPATH):
+        owner = text.getparent()
+        if text.is_tail and owner is not None:  # text after <br> or </b> belongs to the enclosing element
+            owner = owner.getparent()
+        while owner is not None and (owner.tag not in BLOCK_TAGS or owner.tag == "br"):
+            owner = owner.getparent()
+        if owner is None:
             continue
-        owner = line.owner
+        score = 1.0 + len(_PUNCT.findall(text)) + min(len(text) / 80, 4.0)
         holder = owner if owner.tag in _CONTAINER_TAGS else owner.getparent()
         if holder is None:
             continue

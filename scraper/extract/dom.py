@@ -75,9 +75,10 @@ class Line:
         return self.link_chars / max(len(self.text), 1)
 
 
-def iter_lines(root: Any, skip: Callable[[Any], bool]) -> list[Line]:
+def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) -> list[Line]:
     """Lines of visible text under root in document order; a line ends at every block boundary and
-    at every <br>. ``skip(el)`` drops an element's subtree (its tail text still counts)."""
+    at every <br>. ``skip(el)`` drops an element's subtree (its tail text still counts).
+    ``clean=False`` only strips the text: enough for scoring, and the hot path of the extractor."""
     lines: list[Line] = []
     parts: list[str] = []
     link_chars = 0
@@ -87,7 +88,7 @@ def iter_lines(root: Any, skip: Callable[[Any], bool]) -> list[Line]:
     def flush() -> None:
         nonlocal link_chars
         if parts:
-            text = clean_text("".join(parts))
+            text = clean_text("".join(parts)) if clean else " ".join("".join(parts).split())
             if text:
                 owner = blocks[-1]
                 heading = any(isinstance(b.tag, str) and b.tag in HEADINGS for b in blocks[-3:])

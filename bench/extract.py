@@ -1,0 +1,88 @@
+"""Time per page of a bare lxml parse, our extractor, trafilatura and BeautifulSoup(lxml) on the same
+pages, and ours as a multiple of the bare parse (target: within 10x).
+
+    python bench/extract.py ../shared/pages [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import lxml.html  # noqa: E402
+
+from scraper.article import NotAnArticle  # noqa: E402
+from scraper.extract import extract  # noqa: E402
+
+
+def best_ms_per_page(pages: list[tuple[str, bytes]], run: Callable[[str, bytes], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for url, html in pages:
+            run(url, html)
+        best = min(best, time.perf_counter() - start)
+    return best / len(pages) * 1000
+
+
+def ours(url: str, html: bytes) -> object:
+    try:
+        return extract(html, url)
+    except NotAnArticle:
+        return None
+
+
+def trafilatura_run(url: str, html: bytes) -> object:
+    import trafilatura
+
+    return trafilatura.bare_extraction(html, url=url, with_metadata=True)
+
+
+def soup(url: str, html: bytes) -> object:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "lxml")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    files = sorted(p for p in args.dir.glob("*.html"))
+    if not files:
+        print(f"no .html pages in {args.dir}", file=sys.stderr)
+        return 2
+    pages = [(f"https://{p.stem.split('__')[0]}/", p.read_bytes()) for p in files]
+    import json
+
+    urls = {}
+    for truth in args.dir.glob("*.json"):
+        data = json.loads(truth.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "file" in data:
+            urls[data["file"]] = data.get("url")
+    pages = [(urls.get(p.name) or url, html) for p, (url, html) in zip(files, pages, strict=True)]
+    for _, html in pages:  # warm imports and caches
+        ours("https://example.org/", html)
+    figures = {
+        "lxml parse": best_ms_per_page(pages, lambda u, h: lxml.html.document_fromstring(h), args.repeat),
+        "akhbar extract": best_ms_per_page(pages, ours, args.repeat),
+        "trafilatura": best_ms_per_page(pages, trafilatura_run, max(1, args.repeat // 2)),
+        "BeautifulSoup(lxml)": best_ms_per_page(pages, soup, max(1, args.repeat // 2)),
+    }
+    base = figures["lxml parse"]
+    print(f"{len(pages)} pages, best of {args.repeat} runs")
+    print(f"{'':22}{'ms/page':>10}{'x lxml':>10}")
+    for name, ms in figures.items():
+        print(f"{name:22}{ms:10.2f}{ms / base:10.1f}")
+    print(f"akhbar vs trafilatura: {figures['trafilatura'] / figures['akhbar extract']:.1f}x faster")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
