@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import lxml.html  # noqa: E402
+import lxml.html
 
-from scraper.article import NotAnArticle  # noqa: E402
-from scraper.extract import extract  # noqa: E402
+from scraper.article import NotAnArticle
+from scraper.extract import extract
 
 
 def best_ms_per_page(pages: list[tuple[str, bytes]], run: Callable[[str, bytes], object], repeat: int) -> float:
