@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scraper.sites.base import Site
+from scraper.sites.base import Site, SiteRules
 from scraper.sites.registry import SITES, UnknownSiteError, get_site, normalize_host, site_for_url
 from scraper.sites.table import REGENERATE, overridden_rules, render_supported_sites
 from scraper.text import clean_text
@@ -45,8 +45,11 @@ def _check_published(expected: str, published: datetime | None) -> None:
 @BY_NAME
 def test_site_rules_are_backed_by_a_fixture(site: Site) -> None:
     """A site with any rule has tests/sites/<name>/ (page.html + expected.json) and passes it."""
+    check_fixture(site, FIXTURES / site.name)
+
+
+def check_fixture(site: Site, folder: Path, *, registered: bool = True) -> None:
     rules = overridden_rules(site.rules)
-    folder = FIXTURES / site.name
     if not rules and not folder.exists():
         return  # generic site: the extractor's own tests cover it
     assert folder.is_dir(), (
@@ -60,7 +63,8 @@ def test_site_rules_are_backed_by_a_fixture(site: Site) -> None:
         ours = hashlib.sha256(page.encode("utf-8")).hexdigest()
         theirs = {hashlib.sha256(p.read_bytes()).hexdigest() for p in SHARED_PAGES.glob("*.html")}
         assert ours not in theirs, "the fixture is a copy of a real page in ../shared/pages"
-    assert site_for_url(expected["url"]) is site, "the fixture's URL must belong to its site"
+    if registered:
+        assert site_for_url(expected["url"]) is site, "the fixture's URL must belong to its site"
 
     from scraper.extract import extract  # imported here: the registry tests need no extractor
 
@@ -81,6 +85,54 @@ def test_site_rules_are_backed_by_a_fixture(site: Site) -> None:
         assert [_same_text(s.name) for s in article.sources] == [_same_text(s) for s in expected["sources"]]
     if "captions" in expected:
         assert [_same_text(c.text) for c in article.captions] == [_same_text(c) for c in expected["captions"]]
+
+
+# The harness itself, on a site that is not declared (no real site's markup is claimed here).
+_SELFTEST_SITE = Site(
+    name="selftest",
+    title="Fixture harness self-test",
+    domains=("example.org",),
+    timezone="Africa/Cairo",
+    rules=SiteRules(authors=".by-line"),
+)
+_SELFTEST_PAGE = """<!-- CONSTRUCTED for the fixture harness self-test; mirrors no real site. -->
+<html lang="ar"><head><title>عنوان تجريبي</title>
+<meta property="article:published_time" content="2024-05-01T10:00:00+03:00"></head>
+<body><article><h1>عنوان تجريبي للاختبار</h1>
+<span class="by-line">كتب سامي التجريبي</span>
+<p>هذه فقرة أولى من نص تجريبي كتبناه لاختبار أداة المقارنة، وهي طويلة بما يكفي لتعد من متن المقال.</p>
+<p>وهذه فقرة ثانية من النص التجريبي نفسه، تضيف جملا أخرى حتى يعرف المستخرج أن هنا متنا حقيقيا.</p>
+<p>وفي فقرة ثالثة نشرح أن هذه الصفحة مصنوعة بأيدينا ولا تحاكي موقعا بعينه، بل تختبر أداة المقارنة وحدها.</p>
+<p>وفي فقرة رابعة نضيف كلاما عاديا عن الطقس والأسواق والمدارس حتى يصير طول النص قريبا من طول خبر قصير.</p>
+<p>وفي فقرة خامسة نذكر أن المستخرج يقرأ العنوان والتاريخ والكاتب من الصفحة ثم يجمع الفقرات بترتيبها.</p>
+<p>وفقرة سادسة أخيرة تختم النص التجريبي بجملة واضحة لا تتكرر في أي مكان آخر من الصفحة.</p>
+</article><footer>جميع الحقوق محفوظة للموقع التجريبي</footer></body></html>
+"""
+
+
+def test_fixture_harness_fails_a_site_with_rules_and_no_fixture(tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match="has no fixture"):
+        check_fixture(_SELFTEST_SITE, tmp_path / "selftest", registered=False)
+
+
+def test_fixture_harness_runs_the_extractor_on_a_fixture(tmp_path: Path) -> None:
+    folder = tmp_path / "selftest"
+    folder.mkdir()
+    (folder / "page.html").write_text(_SELFTEST_PAGE, encoding="utf-8")
+    expected = {
+        "url": "https://www.example.org/news/1",
+        "title": "عنوان تجريبي للاختبار",
+        "must_include": ["وفقرة سادسة أخيرة تختم النص التجريبي"],
+        "must_exclude": ["جميع الحقوق محفوظة"],
+        "published": "2024-05-01T10:00+03:00",
+        "authors": ["سامي التجريبي"],
+    }
+    (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2), encoding="utf-8")
+    check_fixture(_SELFTEST_SITE, folder, registered=False)
+    expected["must_include"] = ["جملة لا وجود لها في الصفحة"]
+    (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2), encoding="utf-8")
+    with pytest.raises(AssertionError, match="missing from the body"):
+        check_fixture(_SELFTEST_SITE, folder, registered=False)
 
 
 def test_no_fixture_without_a_site() -> None:
