@@ -229,13 +229,14 @@ def _named(
     year_word = m["yw"] if m is not None else None
     if calendar == "hijri":
         if year is None:
-            year = _pick_year(month, day, _hijri_today(ref), suffix, year_word, hijri=True)
+            today = _hijri_today(ref)
+            year = _pick_year(month, day, today, suffix, year_word, hijri=True) if today else None
         if year is None:
             return None
         g = _hijri_to_date(year, month, day)
         return (g, "hijri", None) if g else None
     if year is None:
-        year = _pick_year(month, day, ref.date(), suffix, year_word, hijri=False)
+        year = _pick_year(month, day, (ref.year, ref.month, ref.day), suffix, year_word, hijri=False)
     return (d, "gregorian", None) if year is not None and (d := _date(year, month, day)) else None
 
 
@@ -349,10 +350,13 @@ def _hijri_to_date(year: int, month: int, day: int) -> date | None:
     return date(g.year, g.month, g.day)
 
 
-def _hijri_today(ref: datetime) -> date:
-    """Reference day as a Hijri (year, month, day) packed in a date object, for year picking."""
-    h = Gregorian(ref.year, ref.month, ref.day).to_hijri()
-    return date(h.year, h.month, h.day)
+def _hijri_today(ref: datetime) -> tuple[int, int, int] | None:
+    """The reference day in the Hijri calendar, or None outside the Umm al-Qura table."""
+    try:
+        h = Gregorian(ref.year, ref.month, ref.day).to_hijri()
+    except (ValueError, OverflowError):
+        return None
+    return h.year, h.month, h.day
 
 
 def _month_length(year: int, month: int) -> int:
@@ -360,25 +364,26 @@ def _month_length(year: int, month: int) -> int:
 
 
 def _pick_year(
-    month: int, day: int, today: date, suffix: str | None, year_word: str | None, *, hijri: bool
+    month: int, day: int, today: tuple[int, int, int], suffix: str | None, year_word: str | None, *, hijri: bool
 ) -> int | None:
     """Year of a year-less date: the most recent past one that exists, unless a suffix says otherwise.
 
-    ``today`` holds Hijri year/month/day when ``hijri`` (only ordering and validity matter here).
+    ``today`` is (year, month, day), in the Hijri calendar when ``hijri``.
     """
+    this_year = today[0]
     if suffix == "current" or (year_word and suffix):
         # `الجاري`, `من العام الماضي`: the year is named, only relative to today
-        year = today.year + {"current": 0, "past": -1, "next": 1}[suffix or "current"]
+        year = this_year + {"current": 0, "past": -1, "next": 1}[suffix or "current"]
         return year if _valid(year, month, day, hijri) else None
     if suffix == "next":
-        years = range(today.year, today.year + 9)
-        ahead = (month, day) >= (today.month, today.day)
+        years = range(this_year, this_year + 9)
+        ahead = (month, day) >= today[1:]
     else:  # news is about the past: the most recent year in which the date has already come
-        years = range(today.year, today.year - 9, -1)
-        ahead = (month, day) <= (today.month, today.day)
+        years = range(this_year, this_year - 9, -1)
+        ahead = (month, day) <= today[1:]
     for year in years:
         # 29 February may need up to 8 years to reach a leap year
-        if (ahead or year != today.year) and _valid(year, month, day, hijri):
+        if (ahead or year != this_year) and _valid(year, month, day, hijri):
             return year
     return None
 
