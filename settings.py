@@ -36,3 +36,4 @@ AUTOTHROTTLE_ENABLED = True
 HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("AKHBAR_LOG_LEVEL", "INFO")
+LOG_FORMATTER = "scraper.logformatter.AkhbarLogFormatter"

@@ -95,9 +95,9 @@ class FetchedPage:
 
     url: str
     status: int
-    headers: dict[str, str]
-    body: bytes
-    fetched_at: datetime
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)  # kept out of logs: a dropped item is logged with its repr
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(slots=True)

@@ -119,7 +119,7 @@ class SiteSpider(scrapy.Spider):
         if limit and self._requested_articles >= limit:
             return
         self._requested_articles += 1
-        yield scrapy.Request(canonical_url(url), callback=self.parse_article)
+        yield scrapy.Request(canonical_url(url, None), callback=self.parse_article)
 
     def _is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
