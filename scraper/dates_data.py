@@ -170,7 +170,7 @@ _NAMED = rf"""(?:(?<!\w)(?P<first>{trie(fold(w) for w in _labels["first_day"])})
       |(?<!\w)(?P<ord>{trie(fold(w) for w in _labels["ordinals"])}){_WB}
       |(?<![\d.:/-])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])
     )
-    \s*[-/.]?\s*(?:من\s+)?(?:شهر\s+)?
+    \s*[-/.]?\s*(?:(?:من|of)\s+)?(?:شهر\s+)?
     (?P<m1>{MONTH}){_WB}\.?
     (?:\s*[/(-]?\s*(?P<m2>{MONTH}){_WB}\.?(?:\s*\))?)?
     (?:\s*[,/.-]?\s*(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}})(?!\d){_era("era")}
@@ -198,7 +198,9 @@ CORE = re.compile(
 
 # Checked backwards from a core: `الخميس، 7 ديسمبر`, `يوم السابع من`.
 WEEKDAY_BEFORE = re.compile(
-    rf"(?<!\w)(?:يوم\s+)?(?:{trie(fold(w) for w in _labels['weekdays'])}){_WB}\.?\s*,?\s*(?:يوم\s+)?\Z|يوم\s+\Z"
+    rf"""(?<!\w)(?:يوم\s+)?(?:{trie(fold(w) for w in _labels["weekdays"])}){_WB}\.?\s*[,-]?\s*(?:(?:يوم|the)\s+)?\Z
+    |(?:يوم|the)\s+\Z""",
+    re.X,
 )
 
 _AT = trie(fold(w) for w in _labels["at_words"])
@@ -215,7 +217,7 @@ _ZONE = rf"""(?:(?P<z>z){_WB}
 TIME = rf"""(?:(?P<at>{_AT}){_WB}\s*)?
     (?<![\d:])(?P<h>\d{{1,2}})(?:[:h](?P<mi>\d{{2}})(?::(?P<s>\d{{2}})(?:[.,]\d+)?)?)?(?![\d:])
     (?:\s*(?P<ampm>{_AMPM}){_WB})?(?:{_ZONE})?"""
-_GAP = r"(?:t|\s*[,|;•·/-]*\s*(?:(?:في|على)\s+)?)"
+_GAP = r"(?:t|\s*[,|;•·/:-]*\s*(?:(?:في|على)\s+)?)"  # `19 سبتمبر ,2024: 10:36 ص` (Al Arabiya)
 TIME_AFTER = re.compile(_GAP + TIME, re.X)
 TIME_BEFORE = re.compile(TIME + r"\s*[,|;•·/-]*\s*\Z", re.X)
 
