@@ -97,6 +97,12 @@ def test_404_served_with_200():
         extract(page, "https://news.example.org/missing", FETCHED)
 
 
+@pytest.mark.parametrize("headline", ["ارتفاع عدد الضحايا إلى 404", "الرحلة رقم (404) تهبط بسلام"])
+def test_a_headline_with_the_number_404_is_still_an_article(headline):
+    article = extract(html().replace(TITLE, headline), URL, FETCHED)
+    assert article.title == headline
+
+
 def test_video_only_page():
     page = (
         '<html><head><meta property="og:type" content="video.other"><title>فيديو: المؤتمر الصحفي</title></head>'

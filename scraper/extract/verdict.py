@@ -12,7 +12,8 @@ from scraper.text import clean_text
 MIN_BODY_DECLARED = 120  # characters, when the page says it is an article (og:type, JSON-LD)
 MIN_BODY = 300
 _NOT_FOUND = re.compile(
-    r"\b404\b|page not found|not found|الصفحة (?:غير موجودة|المطلوبة غير|التي تبحث عنها)|"
+    # "404" only as an error code, never a number in a headline ("قتل 404 أشخاص", "(404)")
+    r"^\W*404\b|\b404\s*[-|:–]|error 404|page not found|^not found|الصفحة (?:غير موجودة|المطلوبة غير|التي تبحث عنها)|"
     r"لم يتم العثور|عذرا،? (?:الصفحة|لم)|خطأ 404",
     re.I,
 )
