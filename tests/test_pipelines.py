@@ -55,7 +55,11 @@ def test_unusable_pages_are_dropped_with_the_reason(item: CrawlItem, reason: str
 def test_normalize_cleans_text_but_keeps_it_as_published() -> None:
     article = _article(
         title="  الرئيـــس\u200f يقول ١٢  ",
-        blocks=[Block("heading", "\u202bعنوان فرعي\u202c"), Block("paragraph", "نَصٌّ  مُشَكَّل"), Block("paragraph", "\u200b")],
+        blocks=[
+            Block("heading", "\u202bعنوان فرعي\u202c"),
+            Block("paragraph", "نَصٌّ  مُشَكَّل"),
+            Block("paragraph", "\u200b"),
+        ],
         captions=[Caption("صورة  أولى", " غيتي "), Caption("صورة أولى", "غيتي")],
         sources=[SourceCredit("رويترز", "Reuters"), SourceCredit(" رويترز", "Reuters")],
         authors=["أسماء  نصار", "أسماء نصار", ""],

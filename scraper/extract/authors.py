@@ -8,19 +8,15 @@ import re
 from typing import Any
 
 from scraper.extract.data import BYLINE_LABELS, BYLINE_ROLE_PHRASES, BYLINE_ROLES, agency_for
-from scraper.extract.dom import element_text, is_hidden
+from scraper.extract.dom import element_text, find_marked, is_hidden
 from scraper.extract.page import Page, ld_text
 from scraper.text import clean_text, fingerprint_text
 
 _JOIN = re.compile(r"\s*[،,&]\s*|\s+and\s+|\s+و(?=\S)")
 _CUT = re.compile(r"\s*[-–—|/(:]\s*|\s*[،,]\s*")
-_BYLINE_XPATH = (
-    "//*[contains(translate(@class,'AUTHORBYLINEWRITEBY','authorbylinewriteby'),'author')"
-    " or contains(translate(@class,'AUTHORBYLINEWRITEBY','authorbylinewriteby'),'byline')"
-    " or contains(translate(@class,'AUTHORBYLINEWRITEBY','authorbylinewriteby'),'writeby')"
-    " or contains(translate(@class,'AUTHORBYLINEWRITEBY','authorbylinewriteby'),'writer')"
-    " or @itemprop='author' or @rel='author' or contains(@aria-labelledby,'byline')]"
-)
+# Where a byline is printed: class words (id too), microdata and rel, ARIA labels.
+_BYLINE_WORDS = ("author", "byline", "writeby", "writer")
+_BYLINE_ATTRIBUTES = (("itemprop", "author"), ("rel", "author"), ("aria-labelledby", "byline"))
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
@@ -81,7 +77,8 @@ def _ld_authors(page: Page, site_names: list[str]) -> list[str]:
 
 def byline_elements(page: Page, scope: Any) -> list[Any]:
     root = scope if scope is not None else page.tree
-    return [el for el in root.xpath("." + _BYLINE_XPATH) if not is_hidden(el)]
+    marked = find_marked(root, _BYLINE_WORDS, attributes=_BYLINE_ATTRIBUTES, id_words=())
+    return [el for el in marked if not is_hidden(el)]
 
 
 def extract_authors(

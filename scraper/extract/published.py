@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from scraper.extract.dom import is_hidden
+from scraper.extract.dom import find_marked, is_hidden
 from scraper.extract.page import Page, ld_text
 from scraper.text import clean_text
 
@@ -52,14 +52,10 @@ _ISO = re.compile(
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(?:[A-Za-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})[-/]?(\d{2})[-/]?(\d{2})(?:/|-|$)")
-_VISIBLE_XPATH = (
-    ".//*[contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'date')"
-    " or contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'time')"
-    " or contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'publish')"
-    " or contains(translate(@class,'DATEIMPUBLSHORNG','dateimpublshorng'),'posted')"
-    " or contains(translate(@id,'DATEIMPUBLSHORNG','dateimpublshorng'),'date')"
-    " or @itemprop='datePublished' or self::time]"
-)
+# Where a visible date is printed: class words, id words, microdata, <time>.
+_DATE_CLASS_WORDS = ("date", "time", "publish", "posted")
+_DATE_ID_WORDS = ("date",)
+_DATE_ATTRIBUTES = (("itemprop", "datePublished"),)
 
 
 @dataclass(slots=True)
@@ -174,7 +170,9 @@ def extract_dates(
     visible: Evidence | None = None
     time_attr: Evidence | None = None
     root = scope if scope is not None else page.tree
-    elements = selector(page.tree) if selector is not None else root.xpath(_VISIBLE_XPATH)
+    elements = selector(page.tree) if selector is not None else find_marked(
+        root, _DATE_CLASS_WORDS, tags=frozenset({"time"}), attributes=_DATE_ATTRIBUTES, id_words=_DATE_ID_WORDS
+    )
     for el in elements[:12]:
         if is_hidden(el):
             continue
