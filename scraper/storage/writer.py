@@ -246,7 +246,7 @@ class ArticleWriter:
         for key in keys:
             article, raw_id = latest[key]
             record = article.to_dict()
-            records[key] = record
+            records[key] = {k: v for k, v in record.items() if k != "body"}  # blocks hold the body
             fetched = utc(article.fetched_at, key)
             rows.append(
                 {
