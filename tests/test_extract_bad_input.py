@@ -103,6 +103,19 @@ def test_a_headline_with_the_number_404_is_still_an_article(headline):
     assert article.title == headline
 
 
+@pytest.mark.parametrize(
+    ("url", "ld"),
+    [
+        ("https://www.aljazeera.net/news/liveblog/2026/7/28/slug", ""),
+        ("https://news.example.org/2024/05/01/story",
+         '<script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "x"}</script>'),
+    ],
+)
+def test_live_blog_pages_are_not_articles(url, ld):
+    with pytest.raises(NotAnArticle, match="live blog"):
+        extract(html().replace("</head>", ld + "</head>"), url, FETCHED)
+
+
 def test_video_only_page():
     page = (
         '<html><head><meta property="og:type" content="video.other"><title>فيديو: المؤتمر الصحفي</title></head>'

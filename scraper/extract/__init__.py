@@ -113,7 +113,7 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
 
     # 1. title
     title, title_el = extract_title(page, names, _selector(rules.title))
-    gone = verdict.not_found_reason(page, title)
+    gone = verdict.not_found_reason(page, title) or verdict.live_blog_reason(page)
     if gone:
         raise NotAnArticle(gone)
     if not title:

@@ -31,6 +31,22 @@ def not_found_reason(page: Page, title: str | None) -> str | None:
     return None
 
 
+_LIVE_PATH = re.compile(r"/(?:liveblog|live-blog|live-updates|live_blog)(?:/|$)", re.I)
+
+
+def live_blog_reason(page: Page) -> str | None:
+    """A live blog is a stream of entries (often filled in by JavaScript), not one article.
+
+    Seen on aljazeera.net: ``/news/liveblog/<date>/<slug>`` pages whose server HTML holds only a
+    summary (shared/sites/aljazeera.net.md); schema.org types them ``LiveBlogPosting``.
+    """
+    if _LIVE_PATH.search(urlsplit(page.url).path):
+        return "live blog page (a stream of entries, not one article)"
+    if any("liveblogposting" in str(obj.get("@type", "")).lower() for obj in page.jsonld):
+        return "live blog page (JSON-LD LiveBlogPosting), not one article"
+    return None
+
+
 def declares_article(page: Page) -> bool:
     og_type = (page.meta_first("og:type") or "").lower()
     return og_type == "article" or bool(page.articles_ld)
