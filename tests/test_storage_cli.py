@@ -107,3 +107,12 @@ def test_missing_database_is_a_one_line_error(tmp_path, monkeypatch, capsys) -> 
     assert code == 0 and (tmp_path / "none.db").exists()
     code, out, _ = run(capsys, "list")
     assert code == 0 and "0 articles" in out
+
+
+def test_reparse_command_runs_over_the_archive_and_resumes_nothing_when_done(
+    filled: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "reparse", "--batch", "5")
+    assert code == 0 and "reparsed 13 pages" in out and "reparse: 13/13 pages" in err
+    code, out, _ = run(capsys, "reparse", "--site", "nowhere")
+    assert code == 0 and "reparsed 0 pages" in out
