@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,18 +113,15 @@ def run_crawl_command(args: argparse.Namespace) -> int:
 def run_demo_command(args: argparse.Namespace) -> int:
     settings = _settings(args, str(DEMO_ARCHIVE))
     settings.setdefault("LOG_LEVEL", "WARNING")
-    started = datetime.now().astimezone()
     stats = crawl("alaraby", settings=settings)
     print_summary(stats)
-    from scraper.cli.demo_table import print_demo_table
+    if stats.get("finish_reason") != "finished":
+        return 1
+    # What was stored, shown by `akhbar list` itself: title, date, sources, caption count.
+    from scraper.cli import build_parser
 
-    database = args.database or settings.get("AKHBAR_DATABASE_URL") or _project_database_url()
-    print_demo_table(database, site="alaraby", since=started)
-    return 0 if stats.get("finish_reason") == "finished" else 1
-
-
-def _project_database_url() -> str:
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
-    from scrapy.utils.project import get_project_settings
-
-    return str(get_project_settings().get("AKHBAR_DATABASE_URL"))
+    listing = ["list", "--site", "alaraby", "--limit", "50"]
+    if args.database:
+        listing += ["--database", args.database]
+    list_args = build_parser().parse_args(listing)
+    return int(list_args.func(list_args) or 0)
