@@ -117,7 +117,7 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
         return []
     site_zone = _zone(tz) if isinstance(tz, str) and tz else None
     ref = _reference(reference, site_zone)
-    norm, index = D.normalize(text)
+    norm, dropped = D.normalize(text)
 
     out: list[DateMatch] = []
     prev_end = 0  # end of the previous match: nothing before it may be claimed again
@@ -171,7 +171,7 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
         if span_start > prev_end:
             for lm in D.LABEL.finditer(norm, prev_end, span_start):
                 label = D.LABELS[D.key(lm[0])]
-        o_start, o_end = _orig(span_start, index), _orig_end(span_end, index, text)
+        o_start, o_end = _orig(span_start, dropped), _orig_end(span_end, dropped, text)
         out.append(
             DateMatch(
                 o_start,
@@ -189,16 +189,14 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
     return out
 
 
-def _orig(pos: int, index: list[int] | None) -> int:
-    if index is None:
-        return pos
-    return index[pos] if pos < len(index) else (index[-1] + 1 if index else 0)
+def _orig(pos: int, dropped: list[int]) -> int:
+    return D.to_input(pos, dropped) if dropped else pos
 
 
-def _orig_end(pos: int, index: list[int] | None, text: str) -> int:
-    if index is None:
+def _orig_end(pos: int, dropped: list[int], text: str) -> int:
+    if not dropped or pos == 0:
         return pos
-    end = index[pos - 1] + 1 if pos > 0 else 0
+    end = D.to_input(pos - 1, dropped) + 1
     while end < len(text) and text[end] in D.MARKS:  # `صباحاً`: keep the tanween on the last letter
         end += 1
     return end

@@ -57,26 +57,36 @@ MARKS = frozenset(chr(c) for c in [0x0640, 0x0670, *range(0x064B, 0x0660)])  # b
 _ELONGATED = re.compile(r"([\u0621-\u064a])\1{2,}")  # ينااااير: no Arabic word has a letter thrice
 
 
-def normalize(text: str) -> tuple[str, list[int] | None]:
-    """Fold ``text`` for matching; return it with the input offset of each char (None: identity)."""
+_DELETED_RE = re.compile("[" + "".join(sorted(DELETED)) + "]")
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` for matching. Returns the folded text and the sorted input offsets of the chars
+    it dropped (usually none), from which :func:`to_input` maps an offset back to ``text``."""
     norm = text.translate(_TABLE)
-    index: list[int] | None = None
-    if len(norm) != len(text):
-        index = [i for i, c in enumerate(text) if c not in DELETED]
-    if _ELONGATED.search(norm):
-        if index is None:
-            index = list(range(len(norm)))
+    dropped = [m.start() for m in _DELETED_RE.finditer(text)] if len(norm) != len(text) else []
+    if _ELONGATED.search(norm):  # rare: collapse ينااااير, recording the collapsed letters too
+        gone = set(dropped)
+        kept = [i for i in range(len(text)) if i not in gone]
         parts: list[str] = []
-        kept: list[int] = []
         pos = 0
         for m in _ELONGATED.finditer(norm):
             parts.append(norm[pos : m.start() + 1])
-            kept.extend(index[pos : m.start() + 1])
+            dropped.extend(kept[m.start() + 1 : m.end()])
             pos = m.end()
         parts.append(norm[pos:])
-        kept.extend(index[pos:])
-        norm, index = "".join(parts), kept
-    return norm, index
+        norm = "".join(parts)
+        dropped.sort()
+    return norm, dropped
+
+
+def to_input(pos: int, dropped: list[int]) -> int:
+    """Offset in the input text of the char at ``pos`` in its normalized form."""
+    for d in dropped:
+        if d > pos:
+            break
+        pos += 1
+    return pos
 
 
 def fold(word: str) -> str:
@@ -192,7 +202,7 @@ _RELATIVE = rf"""(?<!\w)(?:
 # One pass over the text finds every date core; the outer group's name (``m.lastgroup``) says which.
 # Numeric first: at a digit it either is `5/3/2023` or falls through to `5 مارس`.
 CORE = re.compile(
-    rf"(?P<num>{_NUMERIC})|(?P<named>{_NAMED})|(?P<mdy>{_MONTH_FIRST})|(?P<rel>{_RELATIVE})",
+    rf"(?<!\w)(?:(?P<num>{_NUMERIC})|(?P<named>{_NAMED})|(?P<mdy>{_MONTH_FIRST})|(?P<rel>{_RELATIVE}))",
     re.X,
 )
 
