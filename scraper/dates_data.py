@@ -8,6 +8,7 @@ as character tries so a scan costs a few microseconds whatever the number of spe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,8 @@ _DELETED_RE = re.compile("[" + "".join(sorted(DELETED)) + "]")
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` for matching. Returns the folded text and the sorted input offsets of the chars
-    it dropped (usually none), from which :func:`to_input` maps an offset back to ``text``."""
+    """Fold ``text`` for matching. Returns the folded text and, for each input char it dropped
+    (usually none), the folded offset where it was, from which :func:`to_input` maps back."""
     norm = text.translate(_TABLE)
     dropped = [m.start() for m in _DELETED_RE.finditer(text)] if len(norm) != len(text) else []
     if _ELONGATED.search(norm):  # rare: collapse ينااااير, recording the collapsed letters too
@@ -77,16 +78,12 @@ def normalize(text: str) -> tuple[str, list[int]]:
         parts.append(norm[pos:])
         norm = "".join(parts)
         dropped.sort()
-    return norm, dropped
+    return norm, [d - k for k, d in enumerate(dropped)]
 
 
 def to_input(pos: int, dropped: list[int]) -> int:
-    """Offset in the input text of the char at ``pos`` in its normalized form."""
-    for d in dropped:
-        if d > pos:
-            break
-        pos += 1
-    return pos
+    """Offset in the input text of the char at ``pos`` of its normalized form."""
+    return pos + bisect_right(dropped, pos)
 
 
 def fold(word: str) -> str:
@@ -180,16 +177,16 @@ _NAMED = rf"""(?:(?<!\w)(?P<first>{trie(fold(w) for w in _labels["first_day"])})
       |(?<!\w)(?P<ord>{trie(fold(w) for w in _labels["ordinals"])}){_WB}
       |(?<![\d.:/-])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])
     )
-    \s*[-/.]?\s*(?:(?:من|of)\s+)?(?:شهر\s+)?
+    \s*(?:[-/.]\s*)?(?:(?:من|of)\s+)?(?:شهر\s+)?
     (?P<m1>{MONTH}){_WB}\.?
-    (?:\s*[/(-]?\s*(?P<m2>{MONTH}){_WB}\.?(?:\s*\))?)?
-    (?:\s*[,/.-]?\s*(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}})(?!\d){_era("era")}
+    (?:\s*(?:[/(-]\s*)?(?P<m2>{MONTH}){_WB}\.?(?:\s*\))?)?
+    (?:\s*(?:[,/.-]\s*)?(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}})(?!\d){_era("era")}
       |\s+(?:من\s+)?(?:(?P<yw>{_YEAR_WORD})\s+)?(?P<suffix>{trie(fold(w) for w in _labels["month_suffix"])}){_WB}
     )?"""
 
 # `September 19, 2024`, `Sep 19th 2024`: month first, year required.
 _MONTH_FIRST = rf"""(?<!\w)(?P<fm1>{MONTH}){_WB}\.?\s*(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)
-    \s*,?\s*(?P<fyear>\d{{4}})(?!\d){_era("fera")}"""
+    \s*(?:,\s*)?(?P<fyear>\d{{4}})(?!\d){_era("fera")}"""
 
 # `منذ ساعتين`, `قبل 3 أيام`, `أمس`, `5 minutes ago`
 _RELATIVE = rf"""(?<!\w)(?:
@@ -208,7 +205,7 @@ CORE = re.compile(
 
 # Checked backwards from a core: `الخميس، 7 ديسمبر`, `يوم السابع من`.
 WEEKDAY_BEFORE = re.compile(
-    rf"""(?<!\w)(?:يوم\s+)?(?:{trie(fold(w) for w in _labels["weekdays"])}){_WB}\.?\s*[,-]?\s*(?:(?:يوم|the)\s+)?\Z
+    rf"""(?<!\w)(?:يوم\s+)?(?:{trie(fold(w) for w in _labels["weekdays"])}){_WB}\.?\s*(?:[,-]\s*)?(?:(?:يوم|the)\s+)?\Z
     |(?:يوم|the)\s+\Z""",
     re.X,
 )
@@ -227,8 +224,8 @@ _ZONE = rf"""(?:(?P<z>z){_WB}
 TIME = rf"""(?:(?P<at>{_AT}){_WB}\s*)?
     (?<![\d:])(?P<h>\d{{1,2}})(?:[:h](?P<mi>\d{{2}})(?::(?P<s>\d{{2}})(?:[.,]\d+)?)?)?(?![\d:])
     (?:\s*(?P<ampm>{_AMPM}){_WB})?(?:{_ZONE})?"""
-_GAP = r"(?:t|\s*[,|;•·/:-]*\s*(?:(?:في|على)\s+)?)"  # `19 سبتمبر ,2024: 10:36 ص` (Al Arabiya)
+_GAP = r"(?:t|[\s,|;•·/:-]*(?:(?:في|على)\s+)?)"  # `19 سبتمبر ,2024: 10:36 ص` (Al Arabiya)
 TIME_AFTER = re.compile(_GAP + TIME, re.X)
-TIME_BEFORE = re.compile(TIME + r"\s*[,|;•·/-]*\s*\Z", re.X)
+TIME_BEFORE = re.compile(TIME + r"[\s,|;•·/-]*\Z", re.X)
 
 LABEL = re.compile(rf"(?<!\w)(?:{trie(fold(w) for k in ('published', 'updated') for w in _labels[k])}){_WB}")

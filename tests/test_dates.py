@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -151,3 +152,20 @@ def test_datematch_is_frozen() -> None:
     assert isinstance(m, DateMatch)
     with pytest.raises(AttributeError):
         m.start = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7 ديسمبر" + " " * 50_000 + "x",
+        "7" + " " * 50_000 + "x",
+        "10:30" + " " * 50_000 + "بتوقيت" + " " * 50_000,
+        "7 ديسمبر\u200f " * 10_000,
+    ],
+)
+def test_long_inputs_stay_linear(text: str) -> None:
+    # a regex like \s*X?\s* backtracks quadratically over a long run of spaces; none may remain
+    started = time.perf_counter()
+    find_dates(text, reference=REF)
+    parse_date(text, reference=REF)
+    assert time.perf_counter() - started < 2.0
