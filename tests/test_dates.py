@@ -169,3 +169,41 @@ def test_long_inputs_stay_linear(text: str) -> None:
     find_dates(text, reference=REF)
     parse_date(text, reference=REF)
     assert time.perf_counter() - started < 2.0
+
+
+# --- the YAML tables and the grammar agree: every spelling a table lists is read -----------------
+
+DATA = Path(__file__).parent.parent / "scraper" / "data" / "dates"
+
+
+def _yaml(name: str) -> dict:
+    import yaml
+
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+
+
+def test_every_month_spelling_is_read() -> None:
+    months = _yaml("months.yaml")
+    rows = [(n, m) for family in months["gregorian"].values() for n, m in family.items()]
+    for name, month in rows:
+        got = parse_date(f"15 {name} 2023", reference=REF)
+        assert got == datetime(2023, month, 15), name
+    for name, month in months["hijri"].items():
+        m = parse_date_match(f"15 {name} 1445 هـ", reference=REF)
+        assert m is not None and m.calendar == "hijri", name
+        assert m.value.date() == parse_date(f"15/{month}/1445 هـ", reference=REF).date(), name
+
+
+def test_every_ordinal_is_read() -> None:
+    for word, day in _yaml("labels.yaml")["ordinals"].items():
+        assert parse_date(f"{word} من يناير 2023", reference=REF) == datetime(2023, 1, day), word
+
+
+def test_every_zone_resolves() -> None:
+    zones = _yaml("zones.yaml")
+    for phrase in zones["phrases"]:
+        m = parse_date_match(f"7 ديسمبر 2021 10:00 بتوقيت {phrase}", reference=REF)
+        assert m is not None and m.has_zone and m.value.utcoffset() is not None, phrase
+    for abbr in zones["abbreviations"]:
+        m = parse_date_match(f"7 ديسمبر 2021 10:00 {abbr}", reference=REF)
+        assert m is not None and m.has_zone, abbr
