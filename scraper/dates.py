@@ -127,6 +127,8 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
         if kind == "num":
             resolved = _numeric(m, ref)
         elif kind == "named":
+            if running and not (m["year"] or m["suffix"]) and D.key(m["m1"]) in D.NAME_MONTHS:
+                continue  # `10 رمضان صبحي`: a name after a number, not a date
             resolved = _named(m["m1"], m["m2"], m["day"], m["year"], m, ref)
         elif kind == "mdy":
             resolved = _named(m["fm1"], None, m["fday"], m["fyear"], None, ref)

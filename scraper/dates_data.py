@@ -136,6 +136,7 @@ for _family in _months["gregorian"].values():
 for _name, _num in _months["hijri"].items():
     MONTHS[key(fold(_name))] = ("hijri", int(_num))
 AMBIGUOUS_MONTHS = frozenset(key(fold(w)) for w in _months["ambiguous"])
+NAME_MONTHS = frozenset(key(fold(w)) for w in _months["given_names"])
 _month_words = {fold(n) for f in _months["gregorian"].values() for n in f} | {fold(n) for n in _months["hijri"]}
 
 ORDINALS: dict[str, int] = {key(fold(w)): int(n) for w, n in _labels["ordinals"].items()}

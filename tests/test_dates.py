@@ -92,6 +92,13 @@ def test_find_dates_ignores_numbers_years_phones(text: str) -> None:
     assert find_dates(text, reference=REF) == []
 
 
+def test_find_dates_month_names_that_are_given_names() -> None:
+    assert find_dates("سجل في الدقيقة 10 رمضان صبحي الهدف الأول", reference=REF) == []
+    (m,) = find_dates("وصل الوفد في 10 رمضان الجاري", reference=datetime(2024, 3, 25))
+    assert m.value == datetime(2024, 3, 20) and m.calendar == "hijri"
+    assert parse_date("10 رمضان", reference=datetime(2024, 3, 25)) == datetime(2024, 3, 20)
+
+
 def test_find_dates_day_month_without_year_takes_reference_year() -> None:
     (m,) = find_dates("وصل الوفد في 3 ديسمبر إلى الرياض", reference=REF)
     assert m.value == datetime(2021, 12, 3)
