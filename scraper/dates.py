@@ -59,7 +59,7 @@ def parse_date_match(text: str, *, reference: datetime | None = None, tz: str | 
     except Exception:  # the contract is "never raises"; a bug here must not kill a crawl
         return None
     if not found:
-        return None
+        return _fallback(text, reference, tz)
     best = max(found, key=lambda m: (m.label != "updated", not m.relative, m.calendar == "gregorian", -m.start))
     if not best.has_time:
         # `1 رمضان 1445 هـ 10:30 الموافق 11 مارس 2024`: the time belongs to both
@@ -67,6 +67,37 @@ def parse_date_match(text: str, *, reference: datetime | None = None, tz: str | 
             if m.has_time and not m.relative and m.value.date() == best.value.date():
                 return replace(best, value=m.value, has_time=True, has_zone=m.has_zone)
     return best
+
+
+# Latin-script text with a word and a number: the only input worth dateparser's ~1 ms.
+_LATIN_DATE_LIKE = re.compile(r"(?=.*[^\W\d_ء-ي]{3})(?=.*\d)", re.S)
+_CLOCK = re.compile(r"\d{1,2}[:h.]\d{2}")
+_FALLBACK_LANGUAGES = ["fr", "en", "es", "de", "tr"]
+
+
+def _fallback(text: str, reference: datetime | None, tz: str | None) -> DateMatch | None:
+    """dateparser, underneath, for what it reads and we do not: dates in French and other Latin-script
+    languages that Maghrebi and international sites print (`mardi 7 décembre 2021`). Strict parsing:
+    day, month and year must all be there, so a stray number is never taken for a date."""
+    if not isinstance(text, str) or len(text) > 200 or not _LATIN_DATE_LIKE.match(text):
+        return None
+    try:
+        import dateparser
+
+        zone = _zone(tz) if tz else None
+        settings: dict[str, object] = {"STRICT_PARSING": True, "DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past"}
+        if reference is not None:
+            settings["RELATIVE_BASE"] = reference.replace(tzinfo=None)
+        value = dateparser.parse(text.strip(), languages=_FALLBACK_LANGUAGES, settings=settings)  # type: ignore[arg-type]
+    except Exception:  # dateparser raises on some odd input; the contract here is "never raises"
+        return None
+    if value is None:
+        return None
+    has_zone = value.tzinfo is not None
+    if not has_zone and zone is not None:
+        value = value.replace(tzinfo=zone)
+    raw = text.strip()
+    return DateMatch(0, len(raw), raw, value, "gregorian", bool(_CLOCK.search(text)), has_zone)
 
 
 def find_dates(text: str, *, reference: datetime | None = None, tz: str | None = None) -> list[DateMatch]:
