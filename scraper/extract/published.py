@@ -15,23 +15,16 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from scraper import dates_data
+from scraper.dates import parse_date_match
 from scraper.extract.dom import find_marked, is_hidden
 from scraper.extract.page import Page, ld_text
 from scraper.text import clean_text
-
-try:  # the dates engineer's module; without it visible text is not read
-    from scraper import dates_data
-    from scraper.dates import parse_date_match
-except Exception:  # pragma: no cover - absent (or broken mid-edit): dates from metadata only
-    parse_date_match = None  # type: ignore[assignment]
-    dates_data = None  # type: ignore[assignment]
 
 
 def _labels(text: str) -> set[str]:
     """The kinds of date labels anywhere in a stamp: ``... 2013، آخر تحديث 14:00`` is an update
     stamp even though its label follows the date."""
-    if dates_data is None:
-        return set()
     try:
         norm, _ = dates_data.normalize(text)
         return {dates_data.LABELS[dates_data.key(m[0])] for m in dates_data.LABEL.finditer(norm)}
@@ -46,10 +39,6 @@ _PUBLISHED_META = (
     "dc:date", "dcterms.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "date",
 )
 _UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastdate", "dc.date.modified")
-_ISO = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$",
-    re.I,
-)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(?:[A-Za-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})[-/]?(\d{2})[-/]?(\d{2})(?:/|-|$)")
 # Where a visible date is printed: class words, id words, microdata, <time>.
@@ -81,31 +70,17 @@ def _zone(name: str | None) -> tzinfo:
 
 
 def parse_machine(raw: str, tz: tzinfo, tz_name: str | None, reference: datetime | None) -> Evidence | None:
-    """An ISO 8601 value (naive values are read in the site's zone); Arabic text through the dates
-    module (a meta tag holding ``الإثنين، 24 أغسطس 2020``)."""
+    """A machine-readable value (ISO 8601; a naive one is read in the site's zone) or the Arabic text
+    some sites put in meta tags (``الإثنين، 24 أغسطس 2020``): both through the dates module."""
     raw = clean_text(raw)
-    match = _ISO.match(raw)
-    if match:
-        y, mo, d, h, mi, s, zone = match.groups()
-        try:
-            value = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
-        except ValueError:
-            return None
-        if zone:
-            sign = -1 if zone.startswith("-") else 1
-            digits = zone.lstrip("+-").replace(":", "")
-            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])) if zone.upper() != "Z" else timedelta()
-            from datetime import timezone as _tz
-
-            value = value.replace(tzinfo=_tz(sign * offset))
-        else:
-            value = value.replace(tzinfo=tz)
-        return Evidence(value, raw, "gregorian", h is not None, "meta")
-    return _visible(raw, tz_name, reference, "meta")
+    evidence = _visible(raw, tz_name, reference, "meta")
+    if evidence is not None:
+        evidence.raw, evidence.kind = raw, "meta"  # keep the whole attribute value as the raw text
+    return evidence
 
 
 def _visible(text: str, tz_name: str | None, reference: datetime | None, kind: str) -> Evidence | None:
-    if parse_date_match is None or not text or not re.search(r"\d", text):
+    if not text or not re.search(r"\d", text):
         return None
     match = parse_date_match(text, reference=reference, tz=tz_name)
     if match is None or (match.relative and reference is None):
