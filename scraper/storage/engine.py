@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     if make_url(url).get_backend_name() == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
+    # JSON columns keep Arabic as UTF-8, not \u escapes: readable in SQL and a third of the size.
+    kwargs.setdefault("json_serializer", _dump_json)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
     return engine
+
+
+def _dump_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _tune_sqlite(engine: Engine) -> None:
