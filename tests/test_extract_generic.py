@@ -228,6 +228,16 @@ def test_lying_z_is_local_time():
     assert article.published_at == datetime(2020, 8, 24, 9, 23, 13, tzinfo=timezone(timedelta(hours=2)))
 
 
+def test_lying_z_update_time_is_read_the_same_way():
+    head = (
+        '<meta property="article:published_time" content="2020-08-24T09:23:13Z">'
+        '<meta property="article:modified_time" content="2020-08-24T10:05:00Z">'
+    )
+    article = run(page('<span class="newsStoryDate">الإثنين، 24 أغسطس 2020 09:23 ص</span>' + body(), head))
+    assert article.updated_at == datetime(2020, 8, 24, 10, 5, tzinfo=timezone(timedelta(hours=2)))
+    assert article.updated_raw == "2020-08-24T10:05:00Z"
+
+
 def test_z_kept_when_visible_clock_differs():
     head = ld("2026-01-08T11:42:50+00:00")
     article = run(page('<span class="date">2026-01-08 | 12:42</span>' + body(), head))

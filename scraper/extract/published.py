@@ -174,8 +174,12 @@ def extract_dates(
         offset = machine.value.utcoffset()
         local_offset = visible.value.utcoffset()
         if offset == timedelta() and local_offset and _same_wall_clock(machine.value, visible.value):
-            # "Z" on a local wall clock: the meta is the site's local time mislabelled
+            # "Z" on a local wall clock: the meta is the site's local time mislabelled, and the
+            # same template writes the update time the same way
             published = Evidence(machine.value.replace(tzinfo=tz), machine.raw, "gregorian", True, machine.kind)
+            if updated and updated.kind == "meta" and updated.value.utcoffset() == timedelta():
+                updated = Evidence(updated.value.replace(tzinfo=tz), updated.raw, "gregorian", updated.has_time,
+                                   updated.kind)
         elif prefer_visible:
             published = visible
     elif prefer_visible and visible:
