@@ -73,9 +73,14 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     table = Table(show_lines=False)
+    # Short columns never wrap, so a narrow terminal gives its width to the (right-aligned) title.
     for name, justify in (("id", "right"), ("date", "left"), ("site", "left"), ("title", "right"),
                           ("sources", "left"), ("captions", "right")):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=name in {"id", "date", "site", "captions"},
+        )
     for row in rows:
         article = row.Article
         date = article.published_at or article.first_seen_at
@@ -90,7 +95,8 @@ def run_list(args: argparse.Namespace) -> int:
         )
     console = Console()
     console.print(table)
-    console.print(f"{len(rows)} articles" + (" (one per story)" if filters.collapse_duplicates else ""))
+    noun = "article" if len(rows) == 1 else "articles"
+    console.print(f"{len(rows)} {noun}" + (" (one per story)" if filters.collapse_duplicates else ""))
     return 0
 
 
