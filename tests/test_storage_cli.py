@@ -42,7 +42,7 @@ def test_list_shows_a_readable_table_with_filters(filled: str, capsys: pytest.Ca
     code, out, _ = run(capsys, "list", "--source", "رويترز", "--limit", "50")
     assert "4 articles" in out  # 0, 3, 6, 9 credit Reuters
     code, out, _ = run(capsys, "list", "--query", "(11)")
-    assert "1 articles" in out
+    assert "\n1 article\n" in out
 
 
 def test_collapse_duplicates_shows_one_article_per_story(filled: str, capsys: pytest.CaptureFixture[str]) -> None:
