@@ -46,9 +46,11 @@ def canonical_url(page_url: str, declared_canonical: str | None) -> str:
     """The declared canonical (``<link rel=canonical>``) when it is on the same site and not the home
     page (some sites point every article at it); else the page URL; normalized either way."""
     if declared_canonical and declared_canonical.strip():
-        declared = urljoin(page_url, declared_canonical.strip())
-        path = urlsplit(declared).path
-        page_path = urlsplit(page_url).path
-        if same_site(declared, page_url) and (path.strip("/") or not page_path.strip("/")):
-            return normalize_url(declared)
+        try:
+            declared = urljoin(page_url, declared_canonical.strip())
+            path = urlsplit(declared).path
+            if same_site(declared, page_url) and (path.strip("/") or not urlsplit(page_url).path.strip("/")):
+                return normalize_url(declared)
+        except ValueError:  # the page declared a malformed URL ("http://[::1"): fall back to the page's own
+            pass
     return normalize_url(page_url)

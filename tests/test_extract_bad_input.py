@@ -128,3 +128,18 @@ def test_video_only_page():
 def test_not_html_type():
     with pytest.raises(NotAnArticle):
         extract(12345, URL, FETCHED)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<link rel="canonical" href="http://[::1">',
+        '<meta property="og:url" content="https://news.example.org:99999/x">',
+        '<meta property="og:image" content="http://[bad">',
+    ],
+)
+def test_a_malformed_declared_url_does_not_cost_the_article(head):
+    article = extract(html().replace("</head>", head + "</head>"), URL, FETCHED)
+    assert article.title == TITLE
+    assert article.canonical_url == URL
+    assert article.image_url is None

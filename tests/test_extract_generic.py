@@ -273,3 +273,23 @@ def test_language_from_text_not_wrong_lang_attribute():
         f"<p>{english}</p></article></body></html>"
     )
     assert run(html, site=None).language == "en"
+
+
+# --- lead image
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ('"/i/lead.jpg"', "https://news.example.org/i/lead.jpg"),
+        ('{"@type":"ImageObject","url":"https://cdn.example.org/lead.jpg","name":"صورة الخبر"}',
+         "https://cdn.example.org/lead.jpg"),
+        ('[{"@type":"ImageObject","url":"https://cdn.example.org/a.jpg"},{"url":"https://cdn.example.org/b.jpg"}]',
+         "https://cdn.example.org/a.jpg"),
+        ('{"@type":"ImageObject","name":"صورة بلا رابط"}', None),
+        ("42", None),
+    ],
+)
+def test_lead_image_from_jsonld_is_a_url_never_a_name(image, expected):
+    head = f'<script type="application/ld+json">{{"@type":"NewsArticle","image":{image}}}</script>'
+    assert run(page(body(), head)).image_url == expected

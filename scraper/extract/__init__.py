@@ -283,7 +283,19 @@ def _tags(page: Page) -> list[str]:
 
 
 def _image(page: Page, url: str) -> str | None:
-    value = page.meta_first("og:image", "twitter:image") or ld_text(page.ld_first("image"))
-    if isinstance(page.ld_first("image"), dict) and not value:
-        value = page.ld_first("image").get("url")
-    return urljoin(url, value) if value else None
+    """The lead image: og:image / twitter:image, else JSON-LD ``image`` (a URL, an ImageObject, or a
+    list of either; an ImageObject is read by its ``url``, never its ``name``). A value that is not a
+    URL is ignored rather than allowed to cost the article."""
+    value: Any = page.meta_first("og:image", "twitter:image")
+    if not value:
+        value = page.ld_first("image")
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("contentUrl")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return urljoin(url, value.strip())
+    except ValueError:
+        return None
