@@ -15,8 +15,9 @@ NEWSPIDER_MODULE = "scraper.spiders"
 AKHBAR_DATABASE_URL = os.environ.get("AKHBAR_DATABASE_URL", "sqlite:///data/akhbar.db")
 # Answer requests from a saved archive (a folder or a .warc/.warc.gz file) instead of the network.
 AKHBAR_REPLAY = os.environ.get("AKHBAR_REPLAY", "")
-# Most article pages a spider follows in one run (0 = no limit).
-AKHBAR_MAX_ARTICLES = int(os.environ.get("AKHBAR_MAX_ARTICLES", "0"))
+# Most article pages a spider follows in one run (0 = no limit). Kept as given: the spider validates it
+# (a bad value is a one-line error, not a traceback at import).
+AKHBAR_MAX_ARTICLES = os.environ.get("AKHBAR_MAX_ARTICLES", "0")
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,

@@ -97,3 +97,35 @@ def test_demo_crawls_the_bundled_archive_and_prints_the_table(tmp_path: Path) ->
     assert "Reuters" in result.stdout
     assert database.exists()
     assert not (tmp_path / "data").exists()  # the configured database, not the default one
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["show", "1"], ["export"], ["reparse"], ["db", "upgrade"], ["db", "current"], ["crawl", "alaraby"]],
+)
+def test_a_bad_database_url_is_one_line(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    assert main([*command, "--database", "not-a-url"]) == 2
+    assert "not a usable database URL" in _error_line(capsys)
+
+
+def test_db_current_on_a_missing_file_says_so_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "sub" / "none.db"
+    assert main(["db", "current", "--database", f"sqlite:///{missing}"]) == 2
+    assert "no database at" in _error_line(capsys)
+    assert not missing.exists() and not missing.parent.exists()
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://news.example:99999/a", "https:///a"])
+def test_extract_malformed_url_is_a_url_error_not_a_verdict(capsys: pytest.CaptureFixture[str], url: str) -> None:
+    assert main(["extract", str(SEED_PAGE), "--url", url]) == 2
+    assert "not an http(s) URL" in _error_line(capsys)
+
+
+def test_crawl_rejects_a_bad_max_articles_environment_value(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AKHBAR_MAX_ARTICLES", "many")
+    assert main(["crawl", "alaraby"]) == 2
+    assert "AKHBAR_MAX_ARTICLES" in _error_line(capsys)

@@ -109,3 +109,10 @@ def test_article_page_becomes_a_crawl_item_with_the_raw_page() -> None:
 def test_bad_spider_arguments_say_what_is_wrong(arguments: dict[str, str], message: str) -> None:
     with pytest.raises(SpiderArgumentError, match=message):
         CrawlArguments.parse(**arguments)
+
+
+def test_max_articles_setting_caps_the_article_requests_as_settings_give_it() -> None:
+    crawler = get_crawler(SiteSpider, settings_dict={"AKHBAR_MAX_ARTICLES": "1"})  # as read from the environment
+    spider = SiteSpider.from_crawler(crawler, site=SITE)
+    response = HtmlResponse("https://news.example/news", body=LISTING, encoding="utf-8")
+    assert _urls(spider.parse_listing(response)) == ["https://news.example/news/one"]

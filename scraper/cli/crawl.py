@@ -9,6 +9,7 @@ from typing import Any
 
 from scraper.archive import ArchiveError, ResponseArchive
 from scraper.cli.common import CliError
+from scraper.cli.db import checked_url, database_url
 from scraper.sites.registry import SITES, UnknownSiteError, get_site
 from scraper.spiders.arguments import CrawlArguments, SpiderArgumentError
 
@@ -72,6 +73,7 @@ def _spider_for(site: str) -> tuple[str, dict[str, Any]]:
 
 def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {}
+    checked_url(database_url(args))  # a bad URL is one line here, not a traceback from the pipeline
     if args.database:
         settings["AKHBAR_DATABASE_URL"] = args.database
     if replay:
@@ -103,6 +105,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         CrawlArguments.parse(max_articles=args.max_articles, since=args.since)
     except SpiderArgumentError as error:
         raise CliError(str(error)) from None
+    try:  # the settings default, read by the spider when --max-articles is 0
+        CrawlArguments.parse(max_articles=os.environ.get("AKHBAR_MAX_ARTICLES"))
+    except SpiderArgumentError as error:
+        raise CliError(f"environment variable AKHBAR_MAX_ARTICLES: {error}") from None
     spider, spider_args = _spider_for(args.site)
     spider_args.update(max_articles=str(args.max_articles), since=args.since or "")
     stats = crawl(spider, settings=_settings(args, args.replay), spider_args=spider_args)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from scraper.cli.common import CliError
@@ -32,9 +33,23 @@ def first_line(error: Exception) -> str:
     return (str(getattr(error, "orig", None) or error).splitlines() or [type(error).__name__])[0]
 
 
+def checked_url(url: str) -> str:
+    """``url`` when SQLAlchemy can read it and has its driver, else a one-line CliError."""
+    try:
+        make_url(url).get_dialect().import_dbapi()  # a missing driver is a user error too
+    except (SQLAlchemyError, ValueError, ImportError) as error:
+        raise CliError(f"{url!r} is not a usable database URL ({first_line(error)}); "
+                       "e.g. sqlite:///data/akhbar.db or postgresql+psycopg://user@host/db") from None  # fmt: skip
+    return url
+
+
+def _engine(url: str) -> Engine:
+    return make_engine(checked_url(url))
+
+
 def open_database(args: argparse.Namespace) -> Engine:
     """An engine on an existing database whose schema is current, or a one-line CliError."""
-    url = database_url(args)
+    url = checked_url(database_url(args))
     path = sqlite_path(url)
     if path is not None and not path.exists():
         raise CliError(f"no database at {path}: crawl something first, or run `akhbar db upgrade`")
@@ -78,7 +93,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    engine = make_engine(database_url(args))
+    engine = _engine(database_url(args))
     try:
         upgrade(engine, args.revision)
         print(f"database {engine.url} is at schema {current_revision(engine)}")
@@ -90,9 +105,15 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_current(args: argparse.Namespace) -> int:
-    engine = make_engine(database_url(args))
+    url = checked_url(database_url(args))
+    path = sqlite_path(url)
+    if path is not None and not path.exists():  # reading the revision must not create the file
+        raise CliError(f"no database at {path}: run `akhbar db upgrade` to create it")
+    engine = make_engine(url)
     try:
         current, head = current_revision(engine), head_revision()
+    except SQLAlchemyError as error:
+        raise CliError(f"cannot open {engine.url}: {first_line(error)}") from None
     finally:
         engine.dispose()
     print(f"{current or 'empty'} (latest: {head})")

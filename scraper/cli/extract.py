@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scraper.article import NotAnArticle
 from scraper.cli.common import CliError, dump_json
@@ -61,8 +62,17 @@ def read_page(path: Path) -> bytes:
     return data
 
 
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def run(args: argparse.Namespace) -> int:
-    if not args.url.startswith(("http://", "https://")):
+    if not _is_http_url(args.url):
         raise CliError(f"--url {args.url!r} is not an http(s) URL: give the address the page was saved from")
     data = read_page(args.page)
     try:

@@ -55,7 +55,9 @@ class SiteSpider(scrapy.Spider):
         self._requested_articles = 0
 
     def _article_limit(self) -> int:
-        return self.arguments.max_articles or self.settings.getint("AKHBAR_MAX_ARTICLES", 0)
+        if self.arguments.max_articles:
+            return self.arguments.max_articles
+        return CrawlArguments.parse(max_articles=self.settings.get("AKHBAR_MAX_ARTICLES")).max_articles
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not (self.site.sitemaps or self.site.news_sitemaps or self.site.feeds or self.site.sections):
