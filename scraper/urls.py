@@ -17,9 +17,20 @@ _TRACKING = re.compile(
 _AMP_PATH = re.compile(r"(?:^/amp(?=/)|/amp/?$|\.amp(?=$|\.html?$))", re.I)
 
 
+def normalize_host(host: str) -> str:
+    """Lower-case, no user, no port, no trailing dot, no ``www.``: the form site declarations are
+    indexed by (scraper.sites.registry) and hosts are compared in."""
+    host = host.strip().lower().rsplit("@", 1)[-1]
+    if host.startswith("[") or host.count(":") > 1:  # IPv6 literal: never a declared site
+        return host
+    host = host.split(":", 1)[0].rstrip(".")  # the port first: "bbc.com.:80" is bbc.com
+    return host.removeprefix("www.")
+
+
 def _host_key(host: str) -> str:
-    host = host.lower().split(":", 1)[0]
-    for prefix in ("www.", "m.", "amp.", "mobile."):
+    """:func:`normalize_host` without the mobile and AMP subdomains either."""
+    host = normalize_host(host)
+    for prefix in ("m.", "amp.", "mobile."):
         host = host.removeprefix(prefix)
     return host
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.urls import canonical_url
+from scraper.urls import canonical_url, normalize_host, same_site
 
 PAGE = "https://www.example.org/news/2024/5/1/story"
 
@@ -26,3 +26,24 @@ PAGE = "https://www.example.org/news/2024/5/1/story"
 )
 def test_canonical_url(page, declared, expected):
     assert canonical_url(page, declared) == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("WWW.Example.org", "example.org"),
+        ("www.example.org:8080", "example.org"),
+        ("example.org.", "example.org"),
+        ("www.example.org.:443", "example.org"),  # the trailing dot before a port too
+        ("user:pw@www.example.org", "example.org"),
+        ("[::1]:80", "[::1]:80"),
+    ],
+)
+def test_normalize_host(host, expected):
+    assert normalize_host(host) == expected
+
+
+def test_same_site_ignores_user_port_www_and_mobile_hosts():
+    assert same_site("https://user@www.example.org:443/a", "https://m.example.org/b")
+    assert same_site("https://amp.example.org/a", "https://news.example.org/b")  # a subdomain of the same site
+    assert not same_site("https://example.org/a", "https://notexample.org/b")

@@ -36,7 +36,7 @@ from scraper.extract.sources import closing_credit, extract_sources
 from scraper.extract.title import extract_title, site_names
 from scraper.sites.base import Site, SiteRules
 from scraper.text import clean_text, fingerprint_text
-from scraper.urls import canonical_url
+from scraper.urls import canonical_url, normalize_host
 
 __all__ = ["ExtractionError", "NotAnArticle", "extract"]
 
@@ -53,7 +53,7 @@ class ExtractionError(NotAnArticle):
 
 
 def generic_site(url: str) -> Site:
-    host = (urlsplit(url).hostname or "unknown").lower().removeprefix("www.")
+    host = normalize_host(urlsplit(url).hostname or "") or "unknown"
     return Site(name=host, title=host, domains=(host,), timezone="UTC")
 
 

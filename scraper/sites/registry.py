@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import scraper.sites as _package
 from scraper.sites.base import Site
+from scraper.urls import normalize_host  # re-exported: the form declarations are indexed by
 
 # Modules of this package that are infrastructure, not sites.
 _NOT_SITES = frozenset({"base", "registry", "table"})
@@ -27,16 +28,6 @@ class UnknownSiteError(KeyError):
 
 class RegistryError(Exception):
     """The declarations contradict each other (a duplicate name or an ambiguous host and path)."""
-
-
-def normalize_host(host: str) -> str:
-    """Lower-case, no port, no trailing dot, no ``www.``: the form declarations are indexed by."""
-    host = host.strip().lower().rstrip(".")
-    host = host.rsplit("@", 1)[-1]
-    if host.startswith("[") or host.count(":") > 1:  # IPv6 literal: never a declared site
-        return host
-    host = host.split(":", 1)[0]
-    return host.removeprefix("www.")
 
 
 def _prefix_matches(prefix: str, path: str) -> bool:
