@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url
 
+from scraper.dates import parse_iso
+
 
 class ArchiveError(Exception):
     """The archive path is missing or unreadable: the message says which and why."""
@@ -103,6 +105,11 @@ class ResponseArchive:
         return None
 
 
+def _instant(value: object) -> datetime | None:
+    """A saved ISO 8601 time, in UTC when it names no zone (a fetch time is never local)."""
+    return parse_iso(value) if isinstance(value, str) else None
+
+
 def _read_manifest(manifest: Path) -> dict[str, _Entry]:
     entries: dict[str, _Entry] = {}
     root = manifest.parent
@@ -116,8 +123,10 @@ def _read_manifest(manifest: Path) -> dict[str, _Entry]:
                 path=root / row["file"],
                 status=int(row.get("status", 200)),
                 headers={str(k): str(v) for k, v in row.get("headers", {}).items()},
-                fetched_at=datetime.fromisoformat(row["fetched_at"]) if row.get("fetched_at") else None,
+                fetched_at=_instant(row.get("fetched_at")),
             )
+            if row.get("fetched_at") and entry.fetched_at is None:
+                raise ValueError(f"fetched_at {row['fetched_at']!r} is not an ISO 8601 time")
         except (ValueError, KeyError, TypeError) as error:
             raise ArchiveError(
                 f"{manifest}:{number}: not a manifest row ({error}); each line needs url and file"
@@ -144,7 +153,7 @@ def _index_warc(path: Path) -> dict[str, _Entry]:
                     url=url,
                     offset=iterator.get_record_offset(),
                     status=int(record.http_headers.get_statuscode() or 200),
-                    fetched_at=datetime.fromisoformat(date.replace("Z", "+00:00")) if date else None,
+                    fetched_at=_instant(date),
                 )
     except Exception as error:  # warcio raises several unrelated types on a damaged file
         raise ArchiveError(f"cannot read WARC file {path}: {error}") from error

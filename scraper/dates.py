@@ -25,7 +25,7 @@ from hijridate import Gregorian, Hijri
 
 from scraper import dates_data as D
 
-__all__ = ["DateMatch", "find_dates", "parse_date", "parse_date_match"]
+__all__ = ["DateMatch", "find_dates", "parse_date", "parse_date_match", "parse_iso"]
 
 Calendar = Literal["gregorian", "hijri"]
 
@@ -67,6 +67,21 @@ def parse_date_match(text: str, *, reference: datetime | None = None, tz: str | 
             if m.has_time and not m.relative and m.value.date() == best.value.date():
                 return replace(best, value=m.value, has_time=True, has_zone=m.has_zone)
     return best
+
+
+def parse_iso(text: str | None, *, default_tz: tzinfo = UTC) -> datetime | None:
+    """A machine ISO 8601 value (``2024-01-31``, ``20240131``, ``2024-01-31T09:30:00Z``) as an aware
+    datetime, read in ``default_tz`` when it names no zone; None when it is not one. Never raises.
+
+    For values a program wrote (command-line options, manifests, sitemap ``lastmod``, WARC dates);
+    text a person reads goes through :func:`parse_date`."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=default_tz)
 
 
 # Latin-script text with a word and a number: the only input worth dateparser's ~1 ms.

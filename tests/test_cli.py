@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from scraper.cli import main
+from scraper.cli.db import parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PAGE = ROOT / "scraper" / "demo" / "archive" / "pages" / "putin-biden-talks.html"
@@ -129,3 +131,21 @@ def test_crawl_rejects_a_bad_max_articles_environment_value(
     monkeypatch.setenv("AKHBAR_MAX_ARTICLES", "many")
     assert main(["crawl", "alaraby"]) == 2
     assert "AKHBAR_MAX_ARTICLES" in _error_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("2024-01-31", False, datetime(2024, 1, 31, tzinfo=UTC)),
+        ("2024-01-31", True, datetime(2024, 2, 1, tzinfo=UTC)),  # --until a day includes that day
+        ("20240131", True, datetime(2024, 2, 1, tzinfo=UTC)),  # the basic ISO form is a day too
+        ("2024-01-31T10:00+03:00", True, datetime(2024, 1, 31, 7, 0, tzinfo=UTC)),
+    ],
+)
+def test_since_and_until_dates(text: str, end: bool, expected: datetime) -> None:
+    assert parse_date(text, end=end) == expected
+
+
+def test_a_bad_since_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--since", "31/01/2024"]) == 2
+    assert "is not a date" in _error_line(capsys)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.dates import DateMatch, find_dates, parse_date, parse_date_match
+from scraper.dates import DateMatch, find_dates, parse_date, parse_date_match, parse_iso
 
 CASES = Path(__file__).parent / "data" / "dates_cases.tsv"
 DEFAULT_REFERENCE = datetime(2024, 9, 20, 12, 0)
@@ -214,3 +214,22 @@ def test_every_zone_resolves() -> None:
     for abbr in zones["abbreviations"]:
         m = parse_date_match(f"7 ديسمبر 2021 10:00 {abbr}", reference=REF)
         assert m is not None and m.has_zone, abbr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-01-31", "2024-01-31T00:00:00+00:00"),
+        ("20240131", "2024-01-31T00:00:00+00:00"),
+        ("2024-01-31T09:30:00Z", "2024-01-31T09:30:00+00:00"),
+        ("2024-01-31T09:30+03:00", "2024-01-31T09:30:00+03:00"),
+        (" 2024-01-31 09:30 ", "2024-01-31T09:30:00+00:00"),
+        ("31/01/2024", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_iso_machine_values(text: str | None, expected: str | None) -> None:
+    got = parse_iso(text)
+    assert (got.isoformat() if got else None) == expected

@@ -109,3 +109,15 @@ def test_misses_can_go_to_the_network_when_asked() -> None:
     settings = {"AKHBAR_REPLAY": str(DEMO), "AKHBAR_REPLAY_MISSES": "network"}
     middleware = ReplayMiddleware.from_crawler(get_crawler(settings_dict=settings))
     assert middleware.process_request(Request("https://www.alaraby.com/not-saved")) is None
+
+
+def test_a_manifest_time_without_a_zone_is_utc_and_a_bad_one_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_bytes(PAGE)
+    row = {"url": "https://news.example/story", "file": "a.html", "fetched_at": "2024-09-19T09:30:00"}
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    saved = ResponseArchive.open(tmp_path).get("https://news.example/story")
+    assert saved is not None and saved.fetched_at == datetime(2024, 9, 19, 9, 30, tzinfo=UTC)
+    row["fetched_at"] = "yesterday"
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(ArchiveError, match="not a manifest row"):
+        ResponseArchive.open(tmp_path)

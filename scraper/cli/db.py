@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from scraper.cli.common import CliError
+from scraper.dates import parse_iso
 from scraper.storage.engine import make_engine, sqlite_path
 from scraper.storage.migrate import current_revision, head_revision, upgrade
 
@@ -69,13 +70,11 @@ def parse_date(text: str | None, *, end: bool = False) -> datetime | None:
     """``YYYY-MM-DD`` (UTC day; ``end`` gives the next midnight) or an ISO 8601 time."""
     if not text:
         return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"{text!r} is not a date: use YYYY-MM-DD or an ISO 8601 time") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    if end and len(text) == 10:
+    value = parse_iso(text)
+    if value is None:
+        raise CliError(f"{text!r} is not a date: use YYYY-MM-DD or an ISO 8601 time")
+    day_only = text.strip().replace("-", "").isdigit()  # 2024-01-31 or 20240131, no time
+    if end and day_only:
         value += timedelta(days=1)
     return value
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from scraper.article import NotAnArticle
 from scraper.cli.common import CliError, dump_json
+from scraper.dates import parse_iso
 from scraper.extract import extract
 
 # How much of the file to sniff for binary content and markup.
@@ -34,11 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _instant(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time like 2024-09-19T09:30:00+00:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = parse_iso(text)
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time like 2024-09-19T09:30:00+00:00")
+    return moment
 
 
 def read_page(path: Path) -> bytes:

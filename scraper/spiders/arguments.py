@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from scraper.dates import parse_iso
+
 
 class SpiderArgumentError(ValueError):
     """A ``-a`` argument has a value the spider cannot use."""
@@ -36,10 +38,8 @@ def _parse_since(value: str | datetime | None) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value))
-        except ValueError:
-            raise SpiderArgumentError(f"since must be a date like 2024-01-31, got {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    moment = parse_iso(str(value))
+    if moment is None:
+        raise SpiderArgumentError(f"since must be a date like 2024-01-31, got {value!r}")
+    return moment

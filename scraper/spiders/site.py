@@ -21,6 +21,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from scraper.article import CrawlItem, FetchedPage, NotAnArticle
+from scraper.dates import parse_iso
 from scraper.extract import extract
 from scraper.replay import FETCHED_AT_HEADER
 from scraper.sites.base import Site
@@ -138,13 +139,8 @@ class SiteSpider(scrapy.Spider):
     def _recent_enough(self, lastmod: str | None) -> bool:
         if self.arguments.since is None or not lastmod:
             return True
-        try:
-            moment = datetime.fromisoformat(lastmod.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return True  # an unreadable lastmod must not hide an article
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment >= self.arguments.since
+        moment = parse_iso(lastmod)
+        return moment is None or moment >= self.arguments.since  # an unreadable lastmod must not hide an article
 
     # --- article pages ---------------------------------------------------------------------
 
@@ -174,9 +170,4 @@ class SiteSpider(scrapy.Spider):
 
 def _fetched_at(response: Response) -> datetime:
     saved = response.headers.get(FETCHED_AT_HEADER)
-    if saved:
-        try:
-            return datetime.fromisoformat(saved.decode())
-        except ValueError:
-            pass
-    return datetime.now(UTC)
+    return (parse_iso(saved.decode("latin-1")) if saved else None) or datetime.now(UTC)
