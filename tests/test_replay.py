@@ -43,13 +43,15 @@ def test_manifest_lookup_ignores_query_order_and_fragment(tmp_path: Path) -> Non
 
 
 def test_mirror_folder_layout(tmp_path: Path) -> None:
-    (tmp_path / "news.example" / "section").mkdir(parents=True)
-    (tmp_path / "news.example" / "section" / "index.html").write_bytes(PAGE)
-    (tmp_path / "news.example" / "story.html").write_bytes(PAGE)
-    archive = ResponseArchive.open(tmp_path)
+    root = tmp_path / "mirror"
+    (root / "news.example" / "section").mkdir(parents=True)
+    (root / "news.example" / "section" / "index.html").write_bytes(PAGE)
+    (root / "news.example" / "story.html").write_bytes(PAGE)
+    (tmp_path / "outside.html").write_bytes(b"not in the archive")  # exists, but outside the mirror
+    archive = ResponseArchive.open(root)
     assert archive.get("https://news.example/section/") is not None
     assert archive.get("https://news.example/story") is not None
-    assert archive.get("https://news.example/../../etc/passwd") is None
+    assert archive.get("https://news.example/../../outside.html") is None
 
 
 def test_warc_archive(tmp_path: Path) -> None:
