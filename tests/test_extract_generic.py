@@ -293,3 +293,31 @@ def test_language_from_text_not_wrong_lang_attribute():
 def test_lead_image_from_jsonld_is_a_url_never_a_name(image, expected):
     head = f'<script type="application/ld+json">{{"@type":"NewsArticle","image":{image}}}</script>'
     assert run(page(body(), head)).image_url == expected
+
+
+# --- the language tables drive the extractor: every row is read
+
+
+def _table(name: str) -> dict:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "scraper" / "data" / name
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_every_source_label_opens_a_closing_credit():
+    from scraper.extract.sources import closing_credit
+
+    for label in _table("boilerplate.yaml")["source_labels"]:
+        assert closing_credit(f"{label}: رويترز") == ["رويترز"], label
+        assert closing_credit(f"وقال {label} إن الاجتماع انتهى") is None, label
+
+
+def test_every_byline_joiner_splits_two_full_names():
+    from scraper.extract.authors import person_names
+
+    for joiner in _table("bylines.yaml")["joiners"]:
+        text = f"سامي خليل{joiner if joiner.startswith(' ') else joiner + ' '}أسماء نصار"
+        assert person_names(text) == ["سامي خليل", "أسماء نصار"], repr(joiner)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scraper.extract.data import BYLINE_LABELS, BYLINE_ROLE_PHRASES, BYLINE_ROLES, agency_for
+from scraper.extract.data import BYLINE_JOIN, BYLINE_LABELS, BYLINE_ROLE_PHRASES, BYLINE_ROLES, agency_for
 from scraper.extract.dom import element_text, find_marked, is_hidden
 from scraper.extract.page import Page, ld_text
 from scraper.text import clean_text, fingerprint_text
 
-_JOIN = re.compile(r"\s*[،,&]\s*|\s+and\s+|\s+و(?=\S)")
 _CUT = re.compile(r"\s*[-–—|/(:]\s*|\s*[،,]\s*")
 # Where a byline is printed: class words (id too), microdata and rel, ARIA labels.
 _BYLINE_WORDS = ("author", "byline", "writeby", "writer")
@@ -38,7 +37,7 @@ def person_names(text: str, *, site_names: list[str] = ()) -> list[str]:  # type
     text = clean_text(text)
     for phrase in BYLINE_ROLE_PHRASES:
         text = text.replace(phrase, "،")
-    pieces = _JOIN.split(text)
+    pieces = BYLINE_JOIN.split(text)
     # " و" joins two people only when both sides are full names (2+ words): "محمد وليد" is one man
     if len(pieces) > 1 and any(len(p.split()) < 2 for p in pieces) and "،" not in text and "," not in text:
         pieces = [text]

@@ -68,9 +68,27 @@ _tokens = [str(t).lower() for t in _boiler["chrome_tokens"]]
 CHROME_SUBSTRINGS: tuple[str, ...] = tuple(t for t in _tokens if len(t) >= 4)
 CHROME_PARTS: frozenset[str] = frozenset(t for t in _tokens if len(t) < 4)
 
+# Labels of a closing "المصدر: ..." credit line, as a regex alternation.
+SOURCE_LABEL_PATTERN = _alternation([clean_text(str(p)) for p in _boiler["source_labels"]])
+
 _bylines = _load("bylines.yaml")
 BYLINE_LABELS: tuple[str, ...] = tuple(
     sorted((clean_text(p) for p in _bylines["labels"]), key=len, reverse=True)
 )
 BYLINE_ROLES: frozenset[str] = frozenset(clean_text(p) for p in _bylines["roles"])
 BYLINE_ROLE_PHRASES: tuple[str, ...] = tuple(p for p in BYLINE_ROLES if " " in p or "," in p)
+
+
+def _joiner(joiner: str) -> str:
+    """One joiner from bylines.yaml as a regex: an edge space is ``\\s+``, a bare edge ``\\s*``; a
+    joiner with a space before and none after (`` و``) must touch the next word."""
+    core = re.escape(joiner.strip())
+    before = r"\s+" if joiner.startswith(" ") else r"\s*"
+    if joiner.endswith(" "):
+        after = r"\s+"
+    else:
+        after = r"(?=\S)" if joiner.startswith(" ") else r"\s*"
+    return before + core + after
+
+
+BYLINE_JOIN = re.compile("|".join(_joiner(str(j)) for j in _bylines["joiners"]))

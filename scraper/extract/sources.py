@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 from scraper.article import SourceCredit
-from scraper.extract.data import AGENCY_PATTERN, agency_for
+from scraper.extract.data import AGENCY_PATTERN, SOURCE_LABEL_PATTERN, agency_for
 from scraper.text import clean_text
 
-_LABEL = re.compile(r"^(?:المصدر|المصادر|مصدر|مصادر|Source|Sources)\s*[:：]\s*(.*)$", re.I)
+_LABEL = re.compile(rf"^(?:{SOURCE_LABEL_PATTERN})\s*[:：]\s*(.*)$", re.I)
 _SPLIT = re.compile(r"\s+[-–—+/]\s+|\s*[،,+&]\s*|\s+و(?=\S)")
 # "دمشق، سوريا (CNN) --" and "القاهرة - أ ش أ:" within the first words of the first paragraph
 _DATELINE = re.compile(
