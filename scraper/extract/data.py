@@ -84,10 +84,7 @@ def _joiner(joiner: str) -> str:
     joiner with a space before and none after (`` و``) must touch the next word."""
     core = re.escape(joiner.strip())
     before = r"\s+" if joiner.startswith(" ") else r"\s*"
-    if joiner.endswith(" "):
-        after = r"\s+"
-    else:
-        after = r"(?=\S)" if joiner.startswith(" ") else r"\s*"
+    after = r"\s+" if joiner.endswith(" ") else r"(?=\S)" if joiner.startswith(" ") else r"\s*"
     return before + core + after
 
 
