@@ -35,16 +35,11 @@ from scraper.extract.published import extract_dates
 from scraper.extract.sources import closing_credit, extract_sources
 from scraper.extract.title import extract_title, site_names
 from scraper.sites.base import Site, SiteRules
+from scraper.sites.registry import site_for_url
 from scraper.text import clean_text, fingerprint_text
 from scraper.urls import canonical_url, normalize_host
 
 __all__ = ["ExtractionError", "NotAnArticle", "extract"]
-
-try:  # the sites engineer's registry; the extractor works alone without it
-    from scraper.sites.registry import site_for_url
-except ImportError:  # pragma: no cover
-    site_for_url = None  # type: ignore[assignment]
-
 
 class ExtractionError(NotAnArticle):
     """Extraction failed on input it could not make sense of; ``__cause__`` holds the error.
@@ -87,14 +82,8 @@ def extract(
 
 
 def _lookup_site(url: str) -> Site:
-    if site_for_url is not None:
-        try:
-            found = site_for_url(url)
-        except Exception:  # a registry bug must not stop extraction
-            found = None
-        if found is not None:
-            return found
-    return generic_site(url)
+    """The declared site for the URL, or a generic one named after its host (UTC)."""
+    return site_for_url(url) or generic_site(url)
 
 
 def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | None) -> Article:

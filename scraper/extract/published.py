@@ -25,11 +25,9 @@ from scraper.text import clean_text
 def _labels(text: str) -> set[str]:
     """The kinds of date labels anywhere in a stamp: ``... 2013، آخر تحديث 14:00`` is an update
     stamp even though its label follows the date."""
-    try:
-        norm, _ = dates_data.normalize(text)
-        return {dates_data.LABELS[dates_data.key(m[0])] for m in dates_data.LABEL.finditer(norm)}
-    except Exception:  # the dates tables changed shape: fall back to the match's own label
-        return set()
+    norm, _ = dates_data.normalize(text)
+    return {dates_data.LABELS[dates_data.key(m[0])] for m in dates_data.LABEL.finditer(norm)}
+
 
 Calendar = Literal["gregorian", "hijri"]
 
