@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from itertools import accumulate
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from scraper.text import fingerprint_text
+from scraper.text import fingerprint_words
 
 NUM_PERM = 64
 THRESHOLD = 0.5  # estimated Jaccard of shingle sets above which two bodies are one story
@@ -31,18 +32,32 @@ SCHEME = "affine32"
 # datasketch picks bands x rows minimizing false positives and negatives for the threshold.
 _LSH = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
 BANDS, ROWS = _LSH.b, _LSH.r
+_BAND_PREFIX = [bytes([band]) for band in range(BANDS)]
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def signature(body: str) -> np.ndarray | None:
-    """The MinHash values of a body, or None when it is too short to compare by shingles."""
-    words = fingerprint_text(body[:MAX_CHARS]).split()
+    """The MinHash values of a body, or None when it is too short to compare by shingles.
+
+    A shingle is three words of ``fingerprint_text`` joined by a space, hashed with crc32 of its
+    UTF-8 bytes. Those bytes are a slice of the encoded fingerprint, so each shingle is hashed
+    from a memoryview slice instead of being built as a string (the same values, a third the time).
+    """
+    words = fingerprint_words(body[:MAX_CHARS])
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME, hashfunc=zlib.crc32)
-    minhash.update_batch(list(shingles))
+    encoded = " ".join(words).encode()
+    starts = [0, *accumulate(len(word) + 1 for word in encoded.split(b" "))]  # word k at starts[k]
+    view, crc32 = memoryview(encoded), zlib.crc32
+    # Repeated shingles give repeated hashes: the minimum is the same as over the set.
+    hashes = [crc32(view[start : end - 1]) for start, end in zip(starts, starts[SHINGLE_WORDS:], strict=False)]
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME, hashfunc=_prehashed)
+    minhash.update_batch(hashes)
     return minhash.hashvalues.astype("<u8")
+
+
+def _prehashed(value: int) -> int:
+    return value
 
 
 def to_bytes(values: np.ndarray) -> bytes:
@@ -55,12 +70,15 @@ def from_bytes(data: bytes) -> np.ndarray:
 
 def buckets(values: np.ndarray) -> list[int]:
     """One signed 64-bit key per LSH band (band number included, so keys never collide across bands)."""
-    keys = []
-    for band in range(BANDS):
-        chunk = values[band * ROWS : (band + 1) * ROWS].astype("<u8").tobytes()
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
+    data, width = values.astype("<u8").tobytes(), ROWS * 8
+    return [
+        int.from_bytes(
+            hashlib.blake2b(_BAND_PREFIX[band] + data[band * width : (band + 1) * width], digest_size=8).digest(),
+            "big",
+            signed=True,
+        )
+        for band in range(BANDS)
+    ]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

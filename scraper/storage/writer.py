@@ -15,11 +15,11 @@ import logging
 import time
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 # Fields that make a revision: a change in any of them is an edit worth keeping.
 _NOT_REVISION_FIELDS = ("url", "fetched_at", "body", "content_hash")
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 _DEADLOCK_RETRIES = 5
 _CHILD_TABLES: tuple[Table, ...] = (
     Caption.__table__,  # type: ignore[assignment]
@@ -94,6 +95,82 @@ def revision_hash(record: dict[str, Any]) -> str:
     content = {key: value for key, value in record.items() if key not in _NOT_REVISION_FIELDS}
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """``article.to_dict()``, built without ``dataclasses.asdict`` (whose deep copies cost more than
+    the rest of storing an article) and computing the body once."""
+    record: dict[str, Any] = {}
+    for name in _ARTICLE_FIELDS:
+        value = getattr(article, name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = [_plain(item) for item in value]
+        record[name] = value
+    body = "\n\n".join(block["text"] for block in record["blocks"])
+    record["body"] = body
+    record["content_hash"] = _sha256(body)
+    return record
+
+
+def _plain(value: Any) -> Any:
+    """What ``dataclasses.asdict`` makes of a field value: dataclasses as dicts, containers copied."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _execute_many(connection: Connection, stmt: Any, column: Any, rows: list[dict[str, Any]]) -> None:
+    """Execute an INSERT ... ON CONFLICT for many rows as multi-row VALUES statements.
+
+    SQLAlchemy batches an executemany into multi-row VALUES ("insertmanyvalues") only when the
+    INSERT has RETURNING; psycopg 3 would otherwise send one statement per row, pipelined, and
+    the server spent most of a PostgreSQL batch on them. On SQLite, the driver's own executemany
+    (one prepared statement, stepped in C) is faster.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(stmt.returning(column), rows).close()
+    else:
+        connection.execute(stmt, rows)
+
+
+def _insert_rows(
+    connection: Connection, table: Table, rows: list[dict[str, Any]], *, skip_existing: bool = False
+) -> None:
+    """Insert many rows of plain columns (ints, strings) in one statement per table.
+
+    On PostgreSQL, ``INSERT ... SELECT * FROM unnest(:col1, :col2 ...)``: one array per column,
+    so the statement and its parsing stay the same size whatever the row count (multi-row VALUES
+    gives psycopg thousands of placeholders to parse, and the server as many to plan).
+    """
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        stmt = sqlite.insert(table)
+        connection.execute(stmt.on_conflict_do_nothing() if skip_existing else stmt, rows)
+        return
+    names = list(rows[0])
+    stmt = postgresql.insert(table).from_select(names, _unnest(table, names, rows))
+    connection.execute(stmt.on_conflict_do_nothing() if skip_existing else stmt)
+
+
+def _unnest(table: Table, names: list[str], rows: list[dict[str, Any]]) -> Any:
+    """PostgreSQL: the rows as a table, from one typed array per column."""
+    arrays = [
+        bindparam(f"u_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+        for name in names
+    ]
+    source = func.unnest(*arrays).table_valued(*names).render_derived(name="batch_rows")
+    return select(*(source.c[name] for name in names))
 
 
 def _insert(connection: Connection, table: Any) -> Any:
@@ -203,12 +280,10 @@ class ArticleWriter:
                 "headers": stmt.excluded.headers,
             },
         )
-        conn.execute(stmt, ordered)
-        found = conn.execute(
-            select(RawPage.id, RawPage.url, RawPage.body_hash).where(RawPage.url.in_({r["url"] for r in ordered}))
-        )
-        wanted = set(rows)
-        return {url: id_ for id_, url, body_hash in found if (url, body_hash) in wanted}
+        # RETURNING gives the id of every row, inserted or updated, and makes SQLAlchemy send
+        # multi-row VALUES ("insertmanyvalues") instead of one statement per row.
+        found = conn.execute(stmt.returning(RawPage.id, RawPage.url), ordered)
+        return {url: id_ for id_, url in found}
 
     # -- articles -------------------------------------------------------------------------------
 
@@ -234,18 +309,15 @@ class ArticleWriter:
         keys = sorted(latest)  # one lock order for every process
         site_ids = self._site_id(conn, {latest[key][0].site for key in keys})
 
-        previous = {
-            url: (id_, rev)
-            for id_, url, rev in conn.execute(
-                select(ArticleRow.id, ArticleRow.canonical_url, ArticleRow.revision_hash).where(
-                    ArticleRow.canonical_url.in_(keys)
-                )
-            )
-        }
+        previous = dict(
+            conn.execute(
+                select(ArticleRow.canonical_url, ArticleRow.revision_hash).where(ArticleRow.canonical_url.in_(keys))
+            ).all()
+        )
         rows, records = [], {}
         for key in keys:
             article, raw_id = latest[key]
-            record = article.to_dict()
+            record = article_record(article)
             records[key] = {k: v for k, v in record.items() if k != "body"}  # blocks hold the body
             fetched = utc(article.fetched_at, key)
             rows.append(
@@ -255,8 +327,8 @@ class ArticleWriter:
                     "site_id": site_ids[article.site],
                     "title": article.title,
                     "subtitle": article.subtitle,
-                    "body": article.body,
-                    "blocks": [{"kind": b.kind, "text": b.text} for b in article.blocks],
+                    "body": record["body"],
+                    "blocks": record["blocks"],
                     "language": article.language,
                     "section": article.section,
                     "image_url": article.image_url,
@@ -279,14 +351,14 @@ class ArticleWriter:
             index_elements=["canonical_url"],
             set_={name: stmt.excluded[name] for name in rows[0] if name not in kept},
         )
-        conn.execute(stmt, rows)
-        ids = dict(
-            conn.execute(
-                select(ArticleRow.canonical_url, ArticleRow.id).where(ArticleRow.canonical_url.in_(keys))
-            ).all()
-        )
+        # RETURNING: the ids (and kept clusters) without a second SELECT, and multi-row VALUES.
+        ids, clusters = {}, {}
+        for id_, url, cluster in conn.execute(
+            stmt.returning(ArticleRow.id, ArticleRow.canonical_url, ArticleRow.story_cluster), rows
+        ):
+            ids[url], clusters[id_] = id_, cluster
         result = BatchResult(stored=len(rows), article_ids=ids)
-        changed = [row for row in rows if previous.get(row["canonical_url"], (0, ""))[1] != row["revision_hash"]]
+        changed = [row for row in rows if previous.get(row["canonical_url"]) != row["revision_hash"]]
         result.new = sum(1 for row in changed if row["canonical_url"] not in previous)
 
         # Revisions: a new (article, hash) pair is a new revision; a known one is seen again.
@@ -312,20 +384,17 @@ class ArticleWriter:
             for row in rows
         ]
         stmt = _insert(conn, ArticleRevision)
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["article_id", "revision_hash"], set_={"last_seen_at": stmt.excluded.last_seen_at}
-            ),
-            revisions,
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["article_id", "revision_hash"], set_={"last_seen_at": stmt.excluded.last_seen_at}
         )
+        _execute_many(conn, stmt, ArticleRevision.id, revisions)
         result.revisions = sum(
             1 for row in changed if (ids[row["canonical_url"]], row["revision_hash"]) not in known_revisions
         )
         if changed:
-            self._replace_children(
-                conn, [(ids[row["canonical_url"]], latest[row["canonical_url"]][0]) for row in changed]
-            )
-            self._cluster(conn, [(ids[row["canonical_url"]], latest[row["canonical_url"]][0]) for row in changed])
+            pairs = [(ids[row["canonical_url"]], latest[row["canonical_url"]][0]) for row in changed]
+            self._replace_children(conn, pairs)
+            self._cluster(conn, pairs, clusters, {row["canonical_url"]: row["body"] for row in changed})
         # A URL that now gives an article is no longer a failure.
         conn.execute(delete(ExtractionFailure).where(ExtractionFailure.url.in_({a.url for a, _ in latest.values()})))
         return result
@@ -348,20 +417,23 @@ class ArticleWriter:
             tags += [{"article_id": id_, "position": i, "name": n} for i, n in enumerate(article.tags)]
         for model, rows in ((Caption, captions), (SourceAttribution, sources), (Author, authors), (Tag, tags)):
             if rows:
-                conn.execute(_insert(conn, model), rows)
+                _insert_rows(conn, model.__table__, rows)  # type: ignore[arg-type]
 
-    def _cluster(self, conn: Connection, changed: list[tuple[int, Article]]) -> None:
+    def _cluster(
+        self,
+        conn: Connection,
+        changed: list[tuple[int, Article]],
+        clusters: dict[int, int | None],
+        bodies: dict[str, str],
+    ) -> None:
         """Give new articles a story cluster: an exact body match's, a near duplicate's, or their own id.
 
         Articles already in a cluster keep it (ids that users saved must stay meaningful);
         their signatures and buckets are refreshed so later copies still find them.
         """
         ids = [id_ for id_, _ in changed]
-        clusters = dict(
-            conn.execute(select(ArticleRow.id, ArticleRow.story_cluster).where(ArticleRow.id.in_(ids))).all()
-        )
-        signatures = {id_: dedup.signature(article.body) for id_, article in changed}
-        hashes = {id_: article.content_hash for id_, article in changed}
+        signatures = {id_: dedup.signature(bodies[article.canonical_url]) for id_, article in changed}
+        hashes = {id_: _sha256(bodies[article.canonical_url]) for id_, article in changed}
         bucket_keys = {id_: dedup.buckets(sig) for id_, sig in signatures.items() if sig is not None}
 
         fresh = [id_ for id_ in ids if clusters[id_] is None]
@@ -426,16 +498,27 @@ class ArticleWriter:
             }
             for id_ in ids
         ]
-        table = ArticleRow.__table__
-        conn.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(story_cluster=bindparam("b_cluster"), minhash=bindparam("b_minhash")),
-            updates,
-        )
+        table: Table = ArticleRow.__table__  # type: ignore[assignment]
+        if conn.dialect.name == "postgresql":  # one UPDATE ... FROM unnest(...) instead of one per row
+            source = _unnest(
+                table,
+                ["id", "story_cluster", "minhash"],
+                [{"id": u["b_id"], "story_cluster": u["b_cluster"], "minhash": u["b_minhash"]} for u in updates],
+            ).subquery()
+            conn.execute(
+                update(table)
+                .where(table.c.id == source.c.id)
+                .values(story_cluster=source.c.story_cluster, minhash=source.c.minhash)
+            )
+        else:
+            conn.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(story_cluster=bindparam("b_cluster"), minhash=bindparam("b_minhash")),
+                updates,
+            )
         bucket_rows = [{"bucket": key, "article_id": id_} for id_ in sorted(bucket_keys) for key in bucket_keys[id_]]
-        if bucket_rows:
-            conn.execute(_insert(conn, MinhashBucket).on_conflict_do_nothing(), bucket_rows)
+        _insert_rows(conn, table=MinhashBucket.__table__, rows=bucket_rows, skip_existing=True)  # type: ignore[arg-type]
 
     # -- failures -------------------------------------------------------------------------------
 
