@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from itertools import accumulate
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -47,17 +46,16 @@ def signature(body: str) -> np.ndarray | None:
     if len(words) < MIN_WORDS:
         return None
     encoded = " ".join(words).encode()
-    starts = [0, *accumulate(len(word) + 1 for word in encoded.split(b" "))]  # word k at starts[k]
+    spaces = np.flatnonzero(np.frombuffer(encoded, dtype=np.uint8) == 0x20)  # UTF-8: 0x20 is only ever " "
+    starts = [0, *(spaces + 1).tolist()]
+    ends = [*spaces[SHINGLE_WORDS - 1 :].tolist(), len(encoded)]  # shingle i ends where word i + 2 does
     view, crc32 = memoryview(encoded), zlib.crc32
     # Repeated shingles give repeated hashes: the minimum is the same as over the set.
-    hashes = [crc32(view[start : end - 1]) for start, end in zip(starts, starts[SHINGLE_WORDS:], strict=False)]
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME, hashfunc=_prehashed)
+    hashes = [crc32(view[start:end]) for start, end in zip(starts, ends, strict=False)]
+    # hashfunc=int: the values are already hashed (int of an int is the int, at C speed)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME, hashfunc=int)
     minhash.update_batch(hashes)
     return minhash.hashvalues.astype("<u8")
-
-
-def _prehashed(value: int) -> int:
-    return value
 
 
 def to_bytes(values: np.ndarray) -> bytes:
