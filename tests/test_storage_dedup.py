@@ -75,3 +75,18 @@ def test_a_cluster_id_is_kept_when_the_article_is_edited(engine: Engine) -> None
     before = clusters(engine)["8"]
     writer.store([item(8, "aljazeera", UNRELATED)])
     assert clusters(engine)["8"] == before
+
+
+def test_signatures_and_buckets_stay_what_earlier_runs_stored() -> None:
+    # Values from the first implementation (shingle strings hashed one by one); a faster
+    # implementation must give the same, or stored signatures stop matching new ones.
+    import hashlib
+
+    from scraper.storage import dedup
+
+    sig = dedup.signature("\n\n".join(REUTERS))
+    assert sig is not None
+    assert hashlib.sha256(dedup.to_bytes(sig)).hexdigest() == (
+        "ffeff13dee6e00f4be2ecea7e6822371a7579ae6959953a51e6d16e3258ed182"
+    )
+    assert dedup.buckets(sig)[:2] == [-2487917465666885538, -4287144597657935313]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 import models
-from scraper.article import CrawlItem, FetchedPage
+from scraper.article import CrawlItem, FetchedPage, SourceCredit
 from scraper.storage.synthetic import make_article, make_item, make_page
 from scraper.storage.writer import ArticleWriter, Failure
 
@@ -152,3 +152,13 @@ def test_batches_of_any_size_give_the_same_database(engine: Engine, batch: int) 
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(models.Article)).scalar() == 30
         assert connection.execute(select(func.count()).select_from(models.Site)).scalar() == 4
+
+
+def test_the_stored_record_is_exactly_to_dict() -> None:
+    from scraper.storage.writer import article_record
+
+    article = make_article(13)
+    article.updated_at = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
+    article.sources.append(SourceCredit("مراسلون", None))
+    assert article_record(article) == article.to_dict()
+    assert list(article_record(article)) == list(article.to_dict())  # same key order in the JSON
