@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -162,3 +163,62 @@ def test_the_stored_record_is_exactly_to_dict() -> None:
     article.sources.append(SourceCredit("مراسلون", None))
     assert article_record(article) == article.to_dict()
     assert list(article_record(article)) == list(article.to_dict())  # same key order in the JSON
+
+
+def _snapshot(engine: Engine) -> dict[str, object]:
+    """Everything the writer stores about articles, with ids replaced by canonical URLs."""
+    with engine.connect() as connection:
+        urls = dict(connection.execute(select(models.Article.id, models.Article.canonical_url)).all())
+        articles = sorted(
+            (row.canonical_url, row.body, row.blocks, row.content_hash, row.revision_hash, row.minhash,
+             urls[row.story_cluster], row.fetched_at, row.first_seen_at, row.last_seen_at, row.published_at)
+            for row in connection.execute(select(models.Article))
+        )  # fmt: skip
+        revisions = sorted(
+            (urls[r.article_id], r.revision_hash, r.title, json.dumps(r.record, sort_keys=True), r.last_seen_at)
+            for r in connection.execute(select(models.ArticleRevision))
+        )
+        buckets = sorted(
+            (b, urls[a])
+            for b, a in connection.execute(select(models.MinhashBucket.bucket, models.MinhashBucket.article_id))
+        )
+        pages = sorted(
+            (p.url, p.body_hash, zlib.decompress(p.body), p.size, p.fetched_at)
+            for p in connection.execute(select(models.RawPage))
+        )
+    return {"articles": articles, "revisions": revisions, "buckets": buckets, "pages": pages}
+
+
+def test_the_worker_process_stores_exactly_what_inline_preparation_does(engine: Engine, tmp_path) -> None:
+    from dataclasses import replace
+
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+    from scraper.storage.writer import WORKER_MIN_ITEMS
+
+    first = [make_item(n) for n in range(WORKER_MIN_ITEMS + 10)]
+    copies = []
+    for n in range(0, 12, 3):  # exact and near copies on another site, and an edited re-crawl
+        copy = make_article(5000 + n, site="skynews")
+        copy.blocks = list(first[n].article.blocks) if n % 2 else first[n].article.blocks[:-1]
+        copies.append(CrawlItem(make_page(copy), copy))
+    edited = replace(
+        first[1].article, title="عنوان بعد التحديث", fetched_at=first[1].article.fetched_at + timedelta(hours=1)
+    )
+    second = [
+        *copies,
+        CrawlItem(make_page(edited), edited),
+        *[make_item(n) for n in range(100, 100 + WORKER_MIN_ITEMS)],
+    ]
+
+    inline_engine = make_engine(f"sqlite:///{tmp_path / 'inline.db'}")
+    upgrade(inline_engine)
+    for writer_engine, worker in ((engine, True), (inline_engine, False)):
+        with ArticleWriter(writer_engine, worker=worker) as writer:
+            writer.store(first)
+            writer.store(second)
+            assert (writer._worker is not None) == worker  # the large batches did use the worker
+    try:
+        assert _snapshot(engine) == _snapshot(inline_engine)
+    finally:
+        inline_engine.dispose()

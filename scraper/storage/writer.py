@@ -9,17 +9,20 @@ item and the offending item is logged with its URL, recorded as a ``store`` fail
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
+import multiprocessing
+import pickle
 import time
-import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+import weakref
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, update
+from sqlalchemy import JSON, Connection, Engine, Table, Text, bindparam, cast, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
@@ -35,16 +38,16 @@ from models import (
     Site,
     SourceAttribution,
     Tag,
+    UTCDateTime,
 )
 from scraper.article import Article, CrawlItem, FetchedPage
-from scraper.storage import dedup
+from scraper.storage import dedup, prepare
 from scraper.storage.engine import writer_engine
+from scraper.storage.prepare import article_record, revision_hash  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
 # Fields that make a revision: a change in any of them is an edit worth keeping.
-_NOT_REVISION_FIELDS = ("url", "fetched_at", "body", "content_hash")
-_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 _DEADLOCK_RETRIES = 5
 _CHILD_TABLES: tuple[Table, ...] = (
     Caption.__table__,  # type: ignore[assignment]
@@ -91,86 +94,118 @@ def utc(value: datetime | None, url: str = "") -> datetime | None:
     return value.astimezone(UTC)
 
 
-def revision_hash(record: dict[str, Any]) -> str:
-    content = {key: value for key, value in record.items() if key not in _NOT_REVISION_FIELDS}
-    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+# -- bulk SQL below SQLAlchemy's per-row parameter processing ------------------------------------
+# A batch is ~23 rows an article (children, 14 bucket keys); SQLAlchemy's per-row parameter
+# handling cost more than SQLite's own work on them. Rows are plain tuples: JSON columns already
+# serialized (with the engine's serializer), datetimes converted by the column type's own bind
+# processor, so the stored values are exactly what SQLAlchemy would have sent.
+
+_SQLITE_CHUNK = 10_000  # bound parameters in one IN (...) list, well under SQLite's 32,766 limit
+_PROCESSORS: dict[tuple[str, str, tuple[str, ...]], tuple[Any, ...]] = {}
 
 
-def article_record(article: Article) -> dict[str, Any]:
-    """``article.to_dict()``, built without ``dataclasses.asdict`` (whose deep copies cost more than
-    the rest of storing an article) and computing the body once."""
-    record: dict[str, Any] = {}
-    for name in _ARTICLE_FIELDS:
-        value = getattr(article, name)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif isinstance(value, list):
-            value = [_plain(item) for item in value]
-        record[name] = value
-    body = "\n\n".join(block["text"] for block in record["blocks"])
-    record["body"] = body
-    record["content_hash"] = _sha256(body)
-    return record
+def _json_dumps(connection: Connection) -> Callable[[Any], str]:
+    """The engine's JSON serializer (``make_engine`` sets one keeping Arabic as UTF-8)."""
+    return getattr(connection.dialect, "_json_serializer", None) or json.dumps
 
 
-def _plain(value: Any) -> Any:
-    """What ``dataclasses.asdict`` makes of a field value: dataclasses as dicts, containers copied."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    return value
+def _processors(connection: Connection, table: Table, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """Per column: the type's bind processor for datetimes, None for values the driver takes as they are."""
+    dialect = connection.dialect
+    key = (dialect.name, table.name, names)
+    found = _PROCESSORS.get(key)
+    if found is None:
+        found = tuple(
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if isinstance(table.c[name].type, UTCDateTime)
+            else None
+            for name in names
+        )
+        _PROCESSORS[key] = found
+    return found
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _bulk_insert(
+    connection: Connection,
+    table: Table,
+    names: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    *,
+    conflict: tuple[str, ...] | None = None,
+    update_set: tuple[str, ...] = (),
+    returning: tuple[str, ...] = (),
+) -> list[Any]:
+    """INSERT rows (tuples in ``names`` order) in one statement; ``ON CONFLICT (conflict)`` updates
+    ``update_set`` from the new row, or does nothing when ``update_set`` is empty.
 
-
-def _execute_many(connection: Connection, stmt: Any, column: Any, rows: list[dict[str, Any]]) -> None:
-    """Execute an INSERT ... ON CONFLICT for many rows as multi-row VALUES statements.
-
-    SQLAlchemy batches an executemany into multi-row VALUES ("insertmanyvalues") only when the
-    INSERT has RETURNING; psycopg 3 would otherwise send one statement per row, pipelined, and
-    the server spent most of a PostgreSQL batch on them. On SQLite, the driver's own executemany
-    (one prepared statement, stepped in C) is faster.
-    """
-    if connection.dialect.name == "postgresql":
-        connection.execute(stmt.returning(column), rows).close()
-    else:
-        connection.execute(stmt, rows)
-
-
-def _insert_rows(
-    connection: Connection, table: Table, rows: list[dict[str, Any]], *, skip_existing: bool = False
-) -> None:
-    """Insert many rows of plain columns (ints, strings) in one statement per table.
-
-    On PostgreSQL, ``INSERT ... SELECT * FROM unnest(:col1, :col2 ...)``: one array per column,
-    so the statement and its parsing stay the same size whatever the row count (multi-row VALUES
-    gives psycopg thousands of placeholders to parse, and the server as many to plan).
+    SQLite: the driver's executemany (one prepared statement stepped in C). ``returning`` is not
+    supported there (the caller selects what it needs). PostgreSQL: ``INSERT ... SELECT FROM
+    unnest(:col1, :col2 ...)``, one typed array per column, so the statement and its parsing stay
+    the same size whatever the row count (multi-row VALUES gave psycopg thousands of placeholders
+    to parse and the server as many to plan); JSON columns go as text and are cast.
     """
     if not rows:
-        return
+        return []
     if connection.dialect.name != "postgresql":
-        stmt = sqlite.insert(table)
-        connection.execute(stmt.on_conflict_do_nothing() if skip_existing else stmt, rows)
-        return
-    names = list(rows[0])
-    stmt = postgresql.insert(table).from_select(names, _unnest(table, names, rows))
-    connection.execute(stmt.on_conflict_do_nothing() if skip_existing else stmt)
+        assert not returning, "RETURNING is not used on SQLite"
+        processors = _processors(connection, table, names)
+        if any(processors):
+            # The same few instants recur (fetched_at is three columns): convert each once.
+            done: dict[Any, Any] = {None: None}
+            at = [(i, p) for i, p in enumerate(processors) if p is not None]
+            converted = []
+            for row in rows:
+                values = list(row)
+                for i, proc in at:
+                    value = values[i]
+                    if value in done:
+                        values[i] = done[value]
+                    else:
+                        values[i] = done[value] = proc(value)
+                converted.append(tuple(values))
+            rows = converted
+        sql = f"INSERT INTO {table.name} ({', '.join(_q(n) for n in names)}) VALUES ({', '.join('?' * len(names))})"
+        if conflict is not None:
+            target = f" ({', '.join(_q(n) for n in conflict)})" if conflict else ""
+            if update_set:
+                sets = ", ".join(f"{_q(n)} = excluded.{_q(n)}" for n in update_set)
+                sql += f" ON CONFLICT{target} DO UPDATE SET {sets}"
+            else:
+                sql += f" ON CONFLICT{target} DO NOTHING"
+        connection.exec_driver_sql(sql, rows)
+        return []
+    columns = list(zip(*rows, strict=True))
+    source = _unnest(table, names, columns)
+    stmt = postgresql.insert(table).from_select(list(names), select(*source))
+    if conflict is not None:
+        if update_set:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(conflict), set_={n: stmt.excluded[n] for n in update_set}
+            )
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict) or None)
+    if returning:
+        return connection.execute(stmt.returning(*(table.c[n] for n in returning))).all()
+    connection.execute(stmt)
+    return []
 
 
-def _unnest(table: Table, names: list[str], rows: list[dict[str, Any]]) -> Any:
-    """PostgreSQL: the rows as a table, from one typed array per column."""
-    arrays = [
-        bindparam(f"u_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _unnest(table: Table, names: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[Any]:
+    """PostgreSQL: the columns of a table built from one typed array per column (JSON as text, cast)."""
+    arrays = []
+    for name, values in zip(names, columns, strict=True):
+        type_ = table.c[name].type
+        element = Text() if isinstance(type_, JSON) else type_
+        arrays.append(bindparam(f"u_{name}", list(values), type_=postgresql.ARRAY(element)))
+    source = func.unnest(*arrays).table_valued(*names).render_derived(name="batch_rows")
+    return [
+        cast(source.c[name], table.c[name].type) if isinstance(table.c[name].type, JSON) else source.c[name]
         for name in names
     ]
-    source = func.unnest(*arrays).table_valued(*names).render_derived(name="batch_rows")
-    return select(*(source.c[name] for name in names))
 
 
 def _insert(connection: Connection, table: Any) -> Any:
@@ -184,13 +219,67 @@ def _retryable(error: OperationalError) -> bool:
     return code in ("40P01", "40001") or "database is locked" in str(error)
 
 
-class ArticleWriter:
-    """Stores batches of crawl items; one instance per process (it caches site ids)."""
+# -- the worker that prepares the next part of a batch while the writer talks to the database ----
 
-    def __init__(self, engine: Engine, *, crawl_run_id: int | None = None) -> None:
+# Smaller batches are prepared inline: a crawl of a handful of items never starts the worker.
+WORKER_MIN_ITEMS = 32
+WORKER_SHARE = 0.15  # of the article records the worker prepares, besides every signature
+
+
+def _start_worker() -> ProcessPoolExecutor:
+    # forkserver (spawn where there is none): forking a crawler with reactor threads and open
+    # database connections is not safe. The worker imports only scraper.storage.prepare.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    chunks: list[Callable[[], list[prepare.Prepared]]]  # consecutive, in canonical URL order
+    sketches: Callable[[], list[prepare.Sketch | None]] | None  # of every article; None: inline, later
+
+
+_ARTICLE_COLUMNS = (
+    "canonical_url", "url", "site_id", "title", "subtitle", "body", "blocks", "language", "section",
+    "image_url", "published_at", "published_raw", "published_calendar", "updated_at", "updated_raw",
+    "content_hash", "revision_hash", "raw_page_id", "fetched_at", "first_seen_at", "last_seen_at",
+)  # fmt: skip
+_ARTICLE_UPDATED = tuple(c for c in _ARTICLE_COLUMNS if c not in ("canonical_url", "first_seen_at"))
+_PAGE_COLUMNS = (
+    "url", "site", "status", "headers", "body", "compression", "body_hash", "size", "first_fetched_at", "fetched_at",
+)  # fmt: skip
+_REVISION_COLUMNS = ("article_id", "revision_hash", "title", "record", "first_seen_at", "last_seen_at")
+
+
+class ArticleWriter:
+    """Stores batches of crawl items; one instance per process (it caches site ids).
+
+    For batches of at least ``WORKER_MIN_ITEMS`` items, the work that needs no database (raw-page
+    compression, MinHash signatures) runs in one worker process, started on first use, while this
+    process reads and writes the batch; :meth:`close` stops it (so does garbage collection).
+    ``worker=False`` keeps everything in this process.
+    """
+
+    def __init__(self, engine: Engine, *, crawl_run_id: int | None = None, worker: bool = True) -> None:
         self.engine = writer_engine(engine)
         self.crawl_run_id = crawl_run_id
         self._site_ids: dict[str, int] = {}
+        self._use_worker = worker
+        self._worker: ProcessPoolExecutor | None = None
+        self._worker_finalizer: Any = None
+
+    def close(self) -> None:
+        """Stop the worker process, if one was started. The writer stays usable (inline)."""
+        if self._worker_finalizer is not None:
+            self._worker_finalizer()
+        self._worker = self._worker_finalizer = None
+
+    def __enter__(self) -> ArticleWriter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -217,11 +306,53 @@ class ArticleWriter:
 
     def store_articles(self, articles: Sequence[Article], raw_page_ids: Sequence[int | None]) -> BatchResult:
         """Store already-extracted articles whose raw pages are archived (re-extraction)."""
-        return self._transaction(lambda conn: self._store_articles(conn, list(articles), list(raw_page_ids)))
+
+        def work(conn: Connection) -> BatchResult:
+            latest = self._latest(list(articles), list(raw_page_ids))
+            return self._write_articles(conn, latest, self._prepare(conn, [latest[k][0] for k in sorted(latest)]), None)
+
+        return self._transaction(work)
 
     def store_failures(self, failures: Sequence[Failure]) -> None:
         if failures:
             self._transaction(lambda conn: self._store_failures(conn, failures))
+
+    # -- the worker -----------------------------------------------------------------------------
+
+    def _worker_wanted(self, items: int) -> bool:
+        return self._use_worker and items >= WORKER_MIN_ITEMS
+
+    def _defer(self, function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        """``function(*args)`` in the worker (started on first use); call the result to get the value.
+        If the worker cannot be used, runs inline, now or when the value is asked for."""
+        if self._use_worker:
+            try:
+                if self._worker is None:
+                    self._worker = _start_worker()
+                    self._worker_finalizer = weakref.finalize(self, self._worker.shutdown, wait=True)
+                # Arguments and results cross as one bytes object, pickled and unpickled by this
+                # thread: the executor's threads would otherwise hold the GIL for milliseconds at
+                # a time while the SQLite driver, which releases it on every row, waits for it.
+                future = self._worker.submit(prepare.call, function, pickle.dumps(args, pickle.HIGHEST_PROTOCOL))
+            except (BrokenProcessPool, RuntimeError, OSError) as error:
+                self._worker_failed(error)
+            else:
+
+                def wait() -> Any:
+                    try:
+                        return pickle.loads(future.result())
+                    except BrokenProcessPool as error:
+                        self._worker_failed(error)
+                        return function(*args)
+
+                return wait
+        value = function(*args)
+        return lambda: value
+
+    def _worker_failed(self, error: BaseException) -> None:
+        log.warning("storage worker process unavailable (%s); preparing batches inline", error)
+        self.close()
+        self._use_worker = False
 
     # -- transactions ---------------------------------------------------------------------------
 
@@ -243,47 +374,76 @@ class ArticleWriter:
 
     def _store_items(self, conn: Connection, items: Sequence[CrawlItem]) -> BatchResult:
         pages = {item.page.url: (item.page, item.article.site if item.article else None) for item in items}
-        page_ids = self._store_pages(conn, list(pages.values()))
         articles = [item.article for item in items if item.article is not None]
-        raw_ids = [page_ids.get(item.page.url) for item in items if item.article is not None]
-        return self._store_articles(conn, articles, raw_ids)
+        latest = self._latest(articles, [item.page.url for item in items if item.article is not None])
+        # The worker prepares the articles while this process compresses and writes the raw pages.
+        prepared = self._prepare(conn, [latest[key][0] for key in sorted(latest)])
+        page_ids = self._store_pages(conn, list(pages.values()))
+        return self._write_articles(conn, latest, prepared, page_ids)
+
+    @staticmethod
+    def _latest(articles: list[Article], raw_refs: list[Any]) -> dict[str, tuple[Article, Any]]:
+        """Canonical URL -> (article, raw page id or page URL): the latest fetch of each URL wins."""
+        latest: dict[str, tuple[Article, Any]] = {}
+        for article, ref in zip(articles, raw_refs, strict=True):
+            known = latest.get(article.canonical_url)
+            if known is None or utc(known[0].fetched_at) <= utc(article.fetched_at):  # type: ignore[operator]
+                latest[article.canonical_url] = (article, ref)
+        return latest
+
+    def _prepare(self, conn: Connection, articles: list[Article]) -> _Prepared:
+        """:func:`prepare.articles` of the articles (sorted by canonical URL), in consecutive chunks.
+
+        Inline (small batches, no worker): one chunk, and signatures later, only for the articles
+        that changed. With the worker: it prepares the second half of the articles, then the
+        signatures of all of them (which changed is not known yet; the cluster step needs them
+        last), while this process compresses and writes the raw pages, prepares and writes the
+        first half, then writes the second.
+        """
+        dumps = _json_dumps(conn)
+        if not self._worker_wanted(len(articles)):
+            return _Prepared([lambda: prepare.articles(articles, dumps)], None)
+        half = len(articles) - int(len(articles) * WORKER_SHARE)
+        later = self._defer(prepare.articles, articles[half:], dumps)
+        sketches = self._defer(prepare.sketches, [prepare.lead(article) for article in articles])
+        return _Prepared([lambda: prepare.articles(articles[:half], dumps), later], sketches)
 
     # -- raw pages ------------------------------------------------------------------------------
 
-    def _store_pages(self, conn: Connection, pages: Iterable[tuple[FetchedPage, str | None]]) -> dict[str, int]:
+    def _store_pages(self, conn: Connection, pages: list[tuple[FetchedPage, str | None]]) -> dict[str, int]:
         """Upsert raw pages; return URL -> raw_page id."""
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        dumps = _json_dumps(conn)
+        rows: dict[tuple[str, str], tuple[Any, ...]] = {}
         for page, site in pages:
-            body_hash = hashlib.sha256(page.body).hexdigest()
+            body_hash, compressed = prepare.page(page.body)
             fetched = utc(page.fetched_at, page.url)
-            rows[(page.url, body_hash)] = {
-                "url": page.url,
-                "site": site,
-                "status": page.status,
-                "headers": dict(page.headers),
-                "body": zlib.compress(page.body, 6),
-                "compression": "zlib",
-                "body_hash": body_hash,
-                "size": len(page.body),
-                "first_fetched_at": fetched,
-                "fetched_at": fetched,
-            }
+            rows[(page.url, body_hash)] = (
+                page.url, site, page.status, dumps(dict(page.headers)), compressed, "zlib", body_hash,
+                len(page.body), fetched, fetched,
+            )  # fmt: skip
         if not rows:
             return {}
-        ordered = [rows[key] for key in sorted(rows)]  # one lock order for every process
-        stmt = _insert(conn, RawPage)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["url", "body_hash"],
-            set_={
-                "fetched_at": stmt.excluded.fetched_at,
-                "status": stmt.excluded.status,
-                "headers": stmt.excluded.headers,
-            },
-        )
-        # RETURNING gives the id of every row, inserted or updated, and makes SQLAlchemy send
-        # multi-row VALUES ("insertmanyvalues") instead of one statement per row.
-        found = conn.execute(stmt.returning(RawPage.id, RawPage.url), ordered)
-        return {url: id_ for id_, url in found}
+        keys = sorted(rows)  # one lock order for every process
+        table: Table = RawPage.__table__  # type: ignore[assignment]
+        conflict, updated = ("url", "body_hash"), ("fetched_at", "status", "headers")
+        ordered = [rows[key] for key in keys]
+        if conn.dialect.name == "postgresql":
+            found = _bulk_insert(
+                conn, table, _PAGE_COLUMNS, ordered, conflict=conflict, update_set=updated, returning=("id", "url")
+            )
+            return {url: id_ for id_, url in found}
+        _bulk_insert(conn, table, _PAGE_COLUMNS, ordered, conflict=conflict, update_set=updated)
+        ids: dict[str, int] = {}
+        wanted = set(keys)
+        urls = sorted({url for url, _ in keys})
+        for start in range(0, len(urls), _SQLITE_CHUNK):
+            chunk = urls[start : start + _SQLITE_CHUNK]
+            for id_, url, body_hash in conn.execute(
+                select(RawPage.id, RawPage.url, RawPage.body_hash).where(RawPage.url.in_(chunk))
+            ):
+                if (url, body_hash) in wanted:
+                    ids[url] = id_
+        return ids
 
     # -- articles -------------------------------------------------------------------------------
 
@@ -299,142 +459,158 @@ class ArticleWriter:
                 self._site_ids[name] = id_
         return self._site_ids
 
-    def _store_articles(self, conn: Connection, articles: list[Article], raw_page_ids: list[int | None]) -> BatchResult:
-        # The latest fetch of each canonical URL wins within a batch.
-        latest: dict[str, tuple[Article, int | None]] = {}
-        for article, raw_id in zip(articles, raw_page_ids, strict=True):
-            known = latest.get(article.canonical_url)
-            if known is None or utc(known[0].fetched_at) <= utc(article.fetched_at):  # type: ignore[operator]
-                latest[article.canonical_url] = (article, raw_id)
-        keys = sorted(latest)  # one lock order for every process
+    @staticmethod
+    def _select_in(conn: Connection, columns: Sequence[Any], key: Any, values: Sequence[Any]) -> list[Any]:
+        """``SELECT columns WHERE key IN values``. The values go as one array on PostgreSQL and as
+        plain driver parameters on SQLite: an expanding IN costs SQLAlchemy several µs a value."""
+        if not values:
+            return []
+        if conn.dialect.name == "postgresql":
+            array = bindparam("values", list(values), type_=postgresql.ARRAY(key.type))
+            return conn.execute(select(*columns).where(key == func.any(array))).all()
+        names = ", ".join(_q(column.key) for column in columns)
+        found: list[Any] = []
+        for start in range(0, len(values), _SQLITE_CHUNK):
+            chunk = tuple(values[start : start + _SQLITE_CHUNK])
+            sql = f"SELECT {names} FROM {key.table.name} WHERE {_q(key.key)} IN ({', '.join('?' * len(chunk))})"
+            found += conn.exec_driver_sql(sql, chunk).all()
+        return found
+
+    def _write_articles(
+        self,
+        conn: Connection,
+        latest: dict[str, tuple[Article, Any]],
+        prepared: _Prepared,
+        page_ids: dict[str, int] | None,
+    ) -> BatchResult:
+        """Upsert the articles (in sorted canonical URL order: one lock order for every process),
+        their revisions and children, then cluster the changed ones. ``prepared``: from :meth:`_prepare`."""
+        keys = sorted(latest)
         site_ids = self._site_id(conn, {latest[key][0].site for key in keys})
-
         previous = dict(
-            conn.execute(
-                select(ArticleRow.canonical_url, ArticleRow.revision_hash).where(ArticleRow.canonical_url.in_(keys))
-            ).all()
+            self._select_in(conn, (ArticleRow.canonical_url, ArticleRow.revision_hash), ArticleRow.canonical_url, keys)
         )
-        rows, records = [], {}
-        for key in keys:
-            article, raw_id = latest[key]
-            record = article_record(article)
-            records[key] = {k: v for k, v in record.items() if k != "body"}  # blocks hold the body
-            fetched = utc(article.fetched_at, key)
-            rows.append(
-                {
-                    "canonical_url": key,
-                    "url": article.url,
-                    "site_id": site_ids[article.site],
-                    "title": article.title,
-                    "subtitle": article.subtitle,
-                    "body": record["body"],
-                    "blocks": record["blocks"],
-                    "language": article.language,
-                    "section": article.section,
-                    "image_url": article.image_url,
-                    "published_at": utc(article.published_at, key),
-                    "published_raw": article.published_raw,
-                    "published_calendar": article.published_calendar,
-                    "updated_at": utc(article.updated_at, key),
-                    "updated_raw": article.updated_raw,
-                    "content_hash": record["content_hash"],
-                    "revision_hash": revision_hash(record),
-                    "raw_page_id": raw_id,
-                    "fetched_at": fetched,
-                    "first_seen_at": fetched,
-                    "last_seen_at": fetched,
-                }
-            )
-        stmt = _insert(conn, ArticleRow)
-        kept = {"id", "canonical_url", "first_seen_at", "story_cluster", "minhash"}
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["canonical_url"],
-            set_={name: stmt.excluded[name] for name in rows[0] if name not in kept},
-        )
-        # RETURNING: the ids (and kept clusters) without a second SELECT, and multi-row VALUES.
-        ids, clusters = {}, {}
-        for id_, url, cluster in conn.execute(
-            stmt.returning(ArticleRow.id, ArticleRow.canonical_url, ArticleRow.story_cluster), rows
-        ):
-            ids[url], clusters[id_] = id_, cluster
-        result = BatchResult(stored=len(rows), article_ids=ids)
-        changed = [row for row in rows if previous.get(row["canonical_url"]) != row["revision_hash"]]
-        result.new = sum(1 for row in changed if row["canonical_url"] not in previous)
-
-        # Revisions: a new (article, hash) pair is a new revision; a known one is seen again.
-        changed_ids = [ids[row["canonical_url"]] for row in changed]
-        known_revisions = set()
-        if changed_ids:
-            known_revisions = set(
-                conn.execute(
-                    select(ArticleRevision.article_id, ArticleRevision.revision_hash).where(
-                        ArticleRevision.article_id.in_(changed_ids)
+        table: Table = ArticleRow.__table__  # type: ignore[assignment]
+        revision_table: Table = ArticleRevision.__table__  # type: ignore[assignment]
+        result = BatchResult()
+        ids: dict[str, int] = {}
+        clusters: dict[int, int | None] = {}
+        changed: list[tuple[str, prepare.Prepared]] = []
+        done = 0
+        for chunk in prepared.chunks:
+            chunk_rows = chunk()
+            chunk_keys = keys[done : done + len(chunk_rows)]
+            done += len(chunk_rows)
+            rows = []
+            for key, (body, content_hash, revision, _record, blocks) in zip(chunk_keys, chunk_rows, strict=True):
+                article, ref = latest[key]
+                fetched = utc(article.fetched_at, key)
+                rows.append(
+                    (
+                        key, article.url, site_ids[article.site], article.title, article.subtitle, body, blocks,
+                        article.language, article.section, article.image_url, utc(article.published_at, key),
+                        article.published_raw, article.published_calendar, utc(article.updated_at, key),
+                        article.updated_raw, content_hash, revision, ref if page_ids is None else page_ids.get(ref),
+                        fetched, fetched, fetched,
                     )
-                ).all()
+                )  # fmt: skip
+            # Kept on conflict: id, canonical_url, first_seen_at, story_cluster, minhash.
+            conflict = ("canonical_url",)
+            if conn.dialect.name == "postgresql":
+                found = _bulk_insert(
+                    conn, table, _ARTICLE_COLUMNS, rows, conflict=conflict, update_set=_ARTICLE_UPDATED,
+                    returning=("id", "canonical_url", "story_cluster"),
+                )  # fmt: skip
+            else:
+                _bulk_insert(conn, table, _ARTICLE_COLUMNS, rows, conflict=conflict, update_set=_ARTICLE_UPDATED)
+                columns = (ArticleRow.id, ArticleRow.canonical_url, ArticleRow.story_cluster)
+                found = self._select_in(conn, columns, ArticleRow.canonical_url, chunk_keys)
+            for id_, url, cluster in found:
+                ids[url], clusters[id_] = id_, cluster
+            chunk_changed = [
+                (key, item) for key, item in zip(chunk_keys, chunk_rows, strict=True) if previous.get(key) != item[2]
+            ]
+            # Revisions: a new (article, hash) pair is a new revision; a known one is seen again.
+            changed_ids = [ids[key] for key, _ in chunk_changed]
+            known = set(
+                self._select_in(
+                    conn, (ArticleRevision.article_id, ArticleRevision.revision_hash), ArticleRevision.article_id,
+                    changed_ids,
+                )
+            )  # fmt: skip
+            revisions = [  # row[18] is fetched_at, row[16] the revision hash
+                (ids[key], row[16], row[3], item[3], row[18], row[18])
+                for key, row, item in zip(chunk_keys, rows, chunk_rows, strict=True)
+            ]
+            _bulk_insert(
+                conn,
+                revision_table,
+                _REVISION_COLUMNS,
+                revisions,
+                conflict=("article_id", "revision_hash"),
+                update_set=("last_seen_at",),
             )
-        revisions = [
-            {
-                "article_id": ids[row["canonical_url"]],
-                "revision_hash": row["revision_hash"],
-                "title": row["title"],
-                "record": records[row["canonical_url"]],
-                "first_seen_at": row["fetched_at"],
-                "last_seen_at": row["fetched_at"],
-            }
-            for row in rows
-        ]
-        stmt = _insert(conn, ArticleRevision)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["article_id", "revision_hash"], set_={"last_seen_at": stmt.excluded.last_seen_at}
-        )
-        _execute_many(conn, stmt, ArticleRevision.id, revisions)
-        result.revisions = sum(
-            1 for row in changed if (ids[row["canonical_url"]], row["revision_hash"]) not in known_revisions
-        )
+            result.revisions += sum(1 for key, item in chunk_changed if (ids[key], item[2]) not in known)
+            if chunk_changed:
+                self._replace_children(conn, [(ids[key], latest[key][0]) for key, _ in chunk_changed])
+            changed += chunk_changed
+        result.stored = len(keys)
+        result.article_ids = ids
+        result.new = sum(1 for key, _ in changed if key not in previous)
         if changed:
-            pairs = [(ids[row["canonical_url"]], latest[row["canonical_url"]][0]) for row in changed]
-            self._replace_children(conn, pairs)
-            self._cluster(conn, pairs, clusters, {row["canonical_url"]: row["body"] for row in changed})
+            if prepared.sketches is None:  # prepared inline: signatures only for these
+                sketches = prepare.sketches([item[0] for _, item in changed])
+            else:
+                position = {key: i for i, key in enumerate(keys)}
+                every = prepared.sketches()
+                sketches = [every[position[key]] for key, _ in changed]
+            pairs = [(ids[key], latest[key][0]) for key, _ in changed]
+            self._cluster(conn, pairs, clusters, [item[1] for _, item in changed], sketches)
         # A URL that now gives an article is no longer a failure.
-        conn.execute(delete(ExtractionFailure).where(ExtractionFailure.url.in_({a.url for a, _ in latest.values()})))
+        urls = sorted({article.url for article, _ in latest.values()})
+        for start in range(0, len(urls), _SQLITE_CHUNK):
+            chunk_urls = urls[start : start + _SQLITE_CHUNK]
+            conn.execute(delete(ExtractionFailure).where(ExtractionFailure.url.in_(chunk_urls)))
         return result
 
     def _replace_children(self, conn: Connection, changed: list[tuple[int, Article]]) -> None:
         ids = [id_ for id_, _ in changed]
         for table in _CHILD_TABLES:
-            conn.execute(delete(table).where(table.c.article_id.in_(ids)))
+            for start in range(0, len(ids), _SQLITE_CHUNK):
+                conn.execute(delete(table).where(table.c.article_id.in_(ids[start : start + _SQLITE_CHUNK])))
         captions, sources, authors, tags = [], [], [], []
         for id_, article in changed:
-            captions += [
-                {"article_id": id_, "position": i, "text": c.text, "credit": c.credit, "image_url": c.image_url}
-                for i, c in enumerate(article.captions)
-            ]
-            sources += [
-                {"article_id": id_, "position": i, "name": s.name, "canonical": s.canonical}
-                for i, s in enumerate(article.sources)
-            ]
-            authors += [{"article_id": id_, "position": i, "name": n} for i, n in enumerate(article.authors)]
-            tags += [{"article_id": id_, "position": i, "name": n} for i, n in enumerate(article.tags)]
-        for model, rows in ((Caption, captions), (SourceAttribution, sources), (Author, authors), (Tag, tags)):
-            if rows:
-                _insert_rows(conn, model.__table__, rows)  # type: ignore[arg-type]
+            captions += [(id_, i, c.text, c.credit, c.image_url) for i, c in enumerate(article.captions)]
+            sources += [(id_, i, s.name, s.canonical) for i, s in enumerate(article.sources)]
+            authors += [(id_, i, n) for i, n in enumerate(article.authors)]
+            tags += [(id_, i, n) for i, n in enumerate(article.tags)]
+        for model, names, rows in (
+            (Caption, ("article_id", "position", "text", "credit", "image_url"), captions),
+            (SourceAttribution, ("article_id", "position", "name", "canonical"), sources),
+            (Author, ("article_id", "position", "name"), authors),
+            (Tag, ("article_id", "position", "name"), tags),
+        ):
+            _bulk_insert(conn, model.__table__, names, rows)  # type: ignore[arg-type]
 
     def _cluster(
         self,
         conn: Connection,
         changed: list[tuple[int, Article]],
         clusters: dict[int, int | None],
-        bodies: dict[str, str],
+        content_hashes: list[str],
+        sketches: list[tuple[bytes, list[int]] | None],
     ) -> None:
         """Give new articles a story cluster: an exact body match's, a near duplicate's, or their own id.
 
         Articles already in a cluster keep it (ids that users saved must stay meaningful);
         their signatures and buckets are refreshed so later copies still find them.
+        ``content_hashes`` and ``sketches`` (from :func:`prepare.sketches`) are in ``changed`` order.
         """
         ids = [id_ for id_, _ in changed]
-        signatures = {id_: dedup.signature(bodies[article.canonical_url]) for id_, article in changed}
-        hashes = {id_: _sha256(bodies[article.canonical_url]) for id_, article in changed}
-        bucket_keys = {id_: dedup.buckets(sig) for id_, sig in signatures.items() if sig is not None}
+        hashes = dict(zip(ids, content_hashes, strict=True))
+        blobs = {id_: (sketch[0] if sketch is not None else None) for id_, sketch in zip(ids, sketches, strict=True)}
+        signatures = {id_: dedup.from_bytes(blob) for id_, blob in blobs.items() if blob is not None}
+        bucket_keys = {id_: sketch[1] for id_, sketch in zip(ids, sketches, strict=True) if sketch is not None}
 
         fresh = [id_ for id_ in ids if clusters[id_] is None]
         exact: dict[str, int] = {}
@@ -470,7 +646,7 @@ class ArticleWriter:
         assigned: dict[int, int] = {}
         for id_ in sorted(fresh):
             cluster = exact.get(hashes[id_])
-            sig = signatures[id_]
+            sig = signatures.get(id_)
             if cluster is None and sig is not None:
                 holders = {a for key in bucket_keys[id_] for a in near.get(key, ())} - {id_}
                 scored = [
@@ -490,35 +666,23 @@ class ArticleWriter:
                 for key in bucket_keys[id_]:
                     near.setdefault(key, []).append(id_)
 
-        updates = [
-            {
-                "b_id": id_,
-                "b_cluster": assigned.get(id_, clusters[id_]),
-                "b_minhash": dedup.to_bytes(sig) if (sig := signatures[id_]) is not None else None,
-            }
-            for id_ in ids
-        ]
         table: Table = ArticleRow.__table__  # type: ignore[assignment]
         if conn.dialect.name == "postgresql":  # one UPDATE ... FROM unnest(...) instead of one per row
-            source = _unnest(
-                table,
-                ["id", "story_cluster", "minhash"],
-                [{"id": u["b_id"], "story_cluster": u["b_cluster"], "minhash": u["b_minhash"]} for u in updates],
-            ).subquery()
+            names = ("id", "story_cluster", "minhash")
+            columns = [ids, [assigned.get(id_, clusters[id_]) for id_ in ids], [blobs[id_] for id_ in ids]]
+            source = select(*_unnest(table, names, columns)).subquery()
             conn.execute(
                 update(table)
                 .where(table.c.id == source.c.id)
                 .values(story_cluster=source.c.story_cluster, minhash=source.c.minhash)
             )
         else:
-            conn.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(story_cluster=bindparam("b_cluster"), minhash=bindparam("b_minhash")),
-                updates,
+            conn.exec_driver_sql(
+                "UPDATE article SET story_cluster = ?, minhash = ? WHERE id = ?",
+                [(assigned.get(id_, clusters[id_]), blobs[id_], id_) for id_ in ids],
             )
-        bucket_rows = [{"bucket": key, "article_id": id_} for id_ in sorted(bucket_keys) for key in bucket_keys[id_]]
-        _insert_rows(conn, table=MinhashBucket.__table__, rows=bucket_rows, skip_existing=True)  # type: ignore[arg-type]
+        bucket_rows = [(key, id_) for id_ in sorted(bucket_keys) for key in bucket_keys[id_]]
+        _bulk_insert(conn, MinhashBucket.__table__, ("bucket", "article_id"), bucket_rows, conflict=())  # type: ignore[arg-type]
 
     # -- failures -------------------------------------------------------------------------------
 
