@@ -95,6 +95,7 @@ def run_one(url: str, count: int, batch: int) -> dict[str, object]:
         writer.store(pending)
         store_seconds += time.perf_counter() - t0
     wall = time.perf_counter() - started
+    writer.close()
     with engine.connect() as connection:
         counts = {
             table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()

@@ -113,5 +113,6 @@ class StorePipeline:
             self.failure_count,
             len(self.totals.skipped),
         )
+        self.writer.close()  # stops its worker process
         self.engine.dispose()
         self.writer = None

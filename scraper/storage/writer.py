@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Table, Text, bindparam, cast, delete, func, select, update
+from sqlalchemy import JSON, Connection, Engine, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from models import Article as ArticleRow
 from models import (
@@ -174,38 +174,66 @@ def _bulk_insert(
                 sql += f" ON CONFLICT{target} DO NOTHING"
         connection.exec_driver_sql(sql, rows)
         return []
-    columns = list(zip(*rows, strict=True))
-    source = _unnest(table, names, columns)
-    stmt = postgresql.insert(table).from_select(list(names), select(*source))
+    return _pg_insert(connection, table, names, rows, conflict, update_set, returning)
+
+
+def _pg_insert(
+    connection: Connection,
+    table: Table,
+    names: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    conflict: tuple[str, ...] | None,
+    update_set: tuple[str, ...],
+    returning: tuple[str, ...],
+) -> list[Any]:
+    """PostgreSQL side of :func:`_bulk_insert`, sent by psycopg directly with binary parameters: in
+    text format psycopg escapes every string of an array with a regex, which cost more than the
+    server's work on the rows."""
+    columns = [f"{_q(n)}::JSON" if isinstance(table.c[n].type, JSON) else _q(n) for n in names]
+    arrays, params = _pg_arrays(connection, table, names, rows)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(_q(n) for n in names)}) SELECT {', '.join(columns)} "
+        f"FROM unnest({arrays}) AS batch_rows({', '.join(_q(n) for n in names)})"
+    )
     if conflict is not None:
+        target = f" ({', '.join(_q(n) for n in conflict)})" if conflict else ""
         if update_set:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(conflict), set_={n: stmt.excluded[n] for n in update_set}
-            )
+            sets = ", ".join(f"{_q(n)} = EXCLUDED.{_q(n)}" for n in update_set)
+            sql += f" ON CONFLICT{target} DO UPDATE SET {sets}"
         else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict) or None)
+            sql += f" ON CONFLICT{target} DO NOTHING"
     if returning:
-        return connection.execute(stmt.returning(*(table.c[n] for n in returning))).all()
-    connection.execute(stmt)
-    return []
+        sql += f" RETURNING {', '.join(_q(n) for n in returning)}"
+    return _pg_execute(connection, sql, params, fetch=bool(returning))
+
+
+def _pg_arrays(
+    connection: Connection, table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[str, list[list[Any]]]:
+    """``%s::type[], ...`` for unnest, and one list per column. A column that is all NULL goes as
+    an empty array (unnest pads shorter arrays with NULLs): psycopg cannot type a list of Nones."""
+    casts, params = [], []
+    for name, values in zip(names, zip(*rows, strict=True), strict=True):
+        type_ = table.c[name].type
+        pg_type = "TEXT" if isinstance(type_, JSON) else type_.compile(dialect=connection.dialect)
+        casts.append(f"%b::{pg_type}[]")
+        params.append([] if all(v is None for v in values) else list(values))
+    return ", ".join(casts), params
+
+
+def _pg_execute(connection: Connection, sql: str, params: list[Any], *, fetch: bool = False) -> list[Any]:
+    """Run ``sql`` on the connection's psycopg connection (same transaction) with binary parameters."""
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with connection.connection.driver_connection.cursor(binary=True) as cursor:  # type: ignore[union-attr]
+            cursor.execute(sql, params)
+            return cursor.fetchall() if fetch else []
+    except dbapi.Error as error:  # as SQLAlchemy would raise it: IntegrityError, OperationalError ...
+        raise DBAPIError.instance(sql, None, error, dbapi.Error) from error
 
 
 def _q(name: str) -> str:
     return f'"{name}"'
-
-
-def _unnest(table: Table, names: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[Any]:
-    """PostgreSQL: the columns of a table built from one typed array per column (JSON as text, cast)."""
-    arrays = []
-    for name, values in zip(names, columns, strict=True):
-        type_ = table.c[name].type
-        element = Text() if isinstance(type_, JSON) else type_
-        arrays.append(bindparam(f"u_{name}", list(values), type_=postgresql.ARRAY(element)))
-    source = func.unnest(*arrays).table_valued(*names).render_derived(name="batch_rows")
-    return [
-        cast(source.c[name], table.c[name].type) if isinstance(table.c[name].type, JSON) else source.c[name]
-        for name in names
-    ]
 
 
 def _insert(connection: Connection, table: Any) -> Any:
@@ -465,10 +493,11 @@ class ArticleWriter:
         plain driver parameters on SQLite: an expanding IN costs SQLAlchemy several µs a value."""
         if not values:
             return []
-        if conn.dialect.name == "postgresql":
-            array = bindparam("values", list(values), type_=postgresql.ARRAY(key.type))
-            return conn.execute(select(*columns).where(key == func.any(array))).all()
         names = ", ".join(_q(column.key) for column in columns)
+        if conn.dialect.name == "postgresql":
+            pg_type = key.type.compile(dialect=conn.dialect)
+            sql = f"SELECT {names} FROM {key.table.name} WHERE {_q(key.key)} = ANY(%b::{pg_type}[])"
+            return _pg_execute(conn, sql, [list(values)], fetch=True)
         found: list[Any] = []
         for start in range(0, len(values), _SQLITE_CHUNK):
             chunk = tuple(values[start : start + _SQLITE_CHUNK])
@@ -617,30 +646,28 @@ class ArticleWriter:
         near: dict[int, list[int]] = {}  # bucket -> article ids already holding it
         candidates: dict[int, tuple[Any, int]] = {}  # article id -> (signature, cluster)
         if fresh:
-            exact = dict(
-                conn.execute(
-                    select(ArticleRow.content_hash, ArticleRow.story_cluster)
-                    .where(
-                        ArticleRow.content_hash.in_({hashes[i] for i in fresh}),
-                        ArticleRow.story_cluster.is_not(None),
-                    )
-                    .order_by(ArticleRow.story_cluster.desc())  # the oldest cluster wins the dict
-                ).all()
-            )
-            wanted = {key for i in fresh for key in bucket_keys.get(i, ())}
+            # The oldest cluster of an exact body match wins.
+            for content_hash, cluster in sorted(
+                self._select_in(
+                    conn, (ArticleRow.content_hash, ArticleRow.story_cluster), ArticleRow.content_hash,
+                    sorted({hashes[i] for i in fresh}),
+                ),
+                key=lambda row: -(row[1] or 0),
+            ):  # fmt: skip
+                if cluster is not None:
+                    exact[content_hash] = cluster
+            wanted = sorted({key for i in fresh for key in bucket_keys.get(i, ())})
             if wanted:
-                for bucket, article_id in conn.execute(
-                    select(MinhashBucket.bucket, MinhashBucket.article_id).where(MinhashBucket.bucket.in_(wanted))
+                for bucket, article_id in self._select_in(
+                    conn, (MinhashBucket.bucket, MinhashBucket.article_id), MinhashBucket.bucket, wanted
                 ):
                     near.setdefault(bucket, []).append(article_id)
-                found = {a for holders in near.values() for a in holders}
+                found = sorted({a for holders in near.values() for a in holders})
                 if found:
-                    for id_, blob, cluster in conn.execute(
-                        select(ArticleRow.id, ArticleRow.minhash, ArticleRow.story_cluster).where(
-                            ArticleRow.id.in_(found), ArticleRow.story_cluster.is_not(None)
-                        )
+                    for id_, blob, cluster in self._select_in(
+                        conn, (ArticleRow.id, ArticleRow.minhash, ArticleRow.story_cluster), ArticleRow.id, found
                     ):
-                        if blob is not None:
+                        if blob is not None and cluster is not None:
                             candidates[id_] = (dedup.from_bytes(blob), cluster)
 
         assigned: dict[int, int] = {}
@@ -668,13 +695,13 @@ class ArticleWriter:
 
         table: Table = ArticleRow.__table__  # type: ignore[assignment]
         if conn.dialect.name == "postgresql":  # one UPDATE ... FROM unnest(...) instead of one per row
-            names = ("id", "story_cluster", "minhash")
-            columns = [ids, [assigned.get(id_, clusters[id_]) for id_ in ids], [blobs[id_] for id_ in ids]]
-            source = select(*_unnest(table, names, columns)).subquery()
-            conn.execute(
-                update(table)
-                .where(table.c.id == source.c.id)
-                .values(story_cluster=source.c.story_cluster, minhash=source.c.minhash)
+            values = [(id_, assigned.get(id_, clusters[id_]), blobs[id_]) for id_ in ids]
+            arrays, params = _pg_arrays(conn, table, ("id", "story_cluster", "minhash"), values)
+            _pg_execute(
+                conn,
+                f"UPDATE article SET story_cluster = u.story_cluster, minhash = u.minhash "
+                f"FROM unnest({arrays}) AS u(id, story_cluster, minhash) WHERE article.id = u.id",
+                params,
             )
         else:
             conn.exec_driver_sql(
