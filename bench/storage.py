@@ -71,11 +71,25 @@ def rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def worker_rss_mb(writer: ArticleWriter) -> float:
+    """RSS of the writer's worker process (it prepares signatures for large batches), 0 if none."""
+    pool = writer._worker
+    total = 0.0
+    for pid in (pool._processes or {}) if pool is not None else {}:  # type: ignore[attr-defined]
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except OSError:
+            pass
+    return total
+
+
 def run_one(url: str, count: int, batch: int) -> dict[str, object]:
     engine = make_engine(url)
     upgrade(engine)
     writer = ArticleWriter(engine)
     samples: dict[int, float] = {}
+    worker_samples: dict[int, float] = {}
     store_seconds = 0.0
     started = time.perf_counter()
     pending: list[CrawlItem] = []
@@ -90,6 +104,7 @@ def run_one(url: str, count: int, batch: int) -> dict[str, object]:
             pending = []
             if done % max(count // 4, 1) == 0:
                 samples[done] = round(rss_mb(), 1)
+                worker_samples[done] = round(worker_rss_mb(writer), 1)
     if pending:
         t0 = time.perf_counter()
         writer.store(pending)
@@ -112,6 +127,7 @@ def run_one(url: str, count: int, batch: int) -> dict[str, object]:
         "articles_per_second": round(count / store_seconds),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "rss_mb_by_articles": samples,
+        "worker_rss_mb_by_articles": worker_samples,
         "rows": counts,
     }
 
@@ -158,6 +174,7 @@ def main() -> None:
             f"{engine:<11} {result['articles_per_second']:>6} articles/s  "
             f"({result['store_seconds']} s storing, {result['wall_seconds']} s with generation)  "
             f"peak RSS {result['peak_rss_mb']} MB  RSS by articles {result['rss_mb_by_articles']}  "
+            f"worker process RSS {result['worker_rss_mb_by_articles']}  "
             f"rows {result['rows']}" + (f"  file {result['database_mb']} MB" if "database_mb" in result else "")
         )
 
