@@ -222,3 +222,48 @@ def test_the_worker_process_stores_exactly_what_inline_preparation_does(engine: 
         assert _snapshot(engine) == _snapshot(inline_engine)
     finally:
         inline_engine.dispose()
+
+
+def test_the_worker_process_exits_when_its_writer_is_killed(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = (
+        "from scraper.storage.engine import make_engine\n"
+        "from scraper.storage.migrate import upgrade\n"
+        "from scraper.storage.synthetic import make_item\n"
+        "from scraper.storage.writer import ArticleWriter\n"
+        "if __name__ == '__main__':\n"
+        f"    engine = make_engine('sqlite:///{tmp_path / 'killed.db'}')\n"
+        "    upgrade(engine)\n"
+        "    writer = ArticleWriter(engine)\n"
+        "    writer.store([make_item(n) for n in range(40)])\n"
+        "    print(*writer._worker._processes, flush=True)\n"
+        "    import time; time.sleep(60)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in process.stdout.readline().split()]  # type: ignore[union-attr]
+        assert workers
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [pid for pid in alive if os.path.exists(f"/proc/{pid}") and "Z" not in _state(pid)]
+    assert not alive, f"worker processes {alive} outlived their killed writer"
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
+import threading
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
@@ -120,3 +123,19 @@ def lead(article: Article) -> str:
 def call(function: Callable[..., Any], payload: bytes) -> bytes:
     """In the worker: ``function(*pickle.loads(payload))``, pickled."""
     return pickle.dumps(function(*pickle.loads(payload)), pickle.HIGHEST_PROTOCOL)
+
+
+def exit_with(pid: int, interval: float = 1.0) -> None:
+    """In the worker: exit as soon as process ``pid`` (the writer) no longer exists."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # exists, owned by someone else: keep waiting
+                pass
+
+    threading.Thread(target=watch, name="exit-with-writer", daemon=True).start()

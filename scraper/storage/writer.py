@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 import pickle
 import time
 import weakref
@@ -259,7 +260,11 @@ def _start_worker() -> ProcessPoolExecutor:
     # database connections is not safe. The worker imports only scraper.storage.prepare.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+    # The worker exits when this process is gone, even killed: it would otherwise wait on its
+    # queue forever (it holds that queue's write end), and keep the forkserver alive too.
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=prepare.exit_with, initargs=(os.getpid(),)
+    )
 
 
 @dataclass(slots=True)
