@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from scraper.storage.prepare import dump_json, load_json
 
 # A reader or second writer waits this long for the SQLite write lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
@@ -31,7 +32,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if make_url(url).get_backend_name() == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
     # JSON columns keep Arabic as UTF-8, not \u escapes: readable in SQL and a third of the size.
-    kwargs.setdefault("json_serializer", _dump_json)
+    # orjson: 5-10x faster than the json module on records and blocks, UTF-8 as well; the values
+    # read back are the same (only the separators' spaces differ in the stored text).
+    kwargs.setdefault("json_serializer", dump_json)
+    kwargs.setdefault("json_deserializer", load_json)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
@@ -54,10 +58,6 @@ def _tune_postgresql(engine: Engine) -> None:
             pass
         finally:
             dbapi_connection.autocommit = autocommit
-
-
-def _dump_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _tune_sqlite(engine: Engine) -> None:
