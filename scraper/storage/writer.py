@@ -14,6 +14,8 @@ import logging
 import multiprocessing
 import os
 import pickle
+import sqlite3
+import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
@@ -43,7 +45,7 @@ from models import (
 )
 from scraper.article import Article, CrawlItem, FetchedPage
 from scraper.storage import dedup, prepare
-from scraper.storage.engine import writer_engine
+from scraper.storage.engine import sqlite_path, writer_engine
 from scraper.storage.prepare import article_record, revision_hash  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
@@ -267,6 +269,46 @@ def _start_worker() -> ProcessPoolExecutor:
     )
 
 
+CHECKPOINT_INTERVAL_S = 1.0
+
+
+class _Checkpointer:
+    """A thread with its own SQLite connection that copies the writer's WAL into the database
+    (``PRAGMA wal_checkpoint(PASSIVE)``) every ``interval`` seconds while the writer works: the
+    sqlite3 module releases the GIL while SQLite copies and syncs, so the writer no longer spends
+    its commits on checkpoints. A PASSIVE checkpoint never blocks the writer, nor waits for it, and
+    is as crash-safe as one run at commit. The writer's own autocheckpoint (every
+    ``SQLITE_WAL_AUTOCHECKPOINT_PAGES``) stays as the backstop that lets the WAL restart; it then
+    finds the pages already copied."""
+
+    def __init__(self, path: str, interval: float = CHECKPOINT_INTERVAL_S) -> None:
+        self._path = path
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            log.warning("no background checkpoints (%s)", error)
+            return
+        try:
+            connection.execute("PRAGMA synchronous=NORMAL")
+            while not self._stop.wait(self._interval):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as error:  # busy, or the file went away: try again later
+                    log.debug("background checkpoint failed: %s", error)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @dataclass(slots=True)
 class _Prepared:
     chunks: list[Callable[[], list[prepare.Prepared]]]  # consecutive, in canonical URL order
@@ -301,12 +343,23 @@ class ArticleWriter:
         self._use_worker = worker
         self._worker: ProcessPoolExecutor | None = None
         self._worker_finalizer: Any = None
+        self._checkpointer_finalizer: Any = None
 
     def close(self) -> None:
-        """Stop the worker process, if one was started. The writer stays usable (inline)."""
+        """Stop the worker process and the checkpoint thread, if started. The writer stays usable."""
         if self._worker_finalizer is not None:
             self._worker_finalizer()
         self._worker = self._worker_finalizer = None
+        if self._checkpointer_finalizer is not None:
+            self._checkpointer_finalizer()
+        self._checkpointer_finalizer = None
+
+    def _start_checkpointer(self) -> None:
+        """For a SQLite file, the background checkpoint thread (started with the first large batch)."""
+        path = sqlite_path(self.engine.url)  # type: ignore[arg-type]
+        if path is not None:
+            checkpointer = _Checkpointer(str(path))
+            self._checkpointer_finalizer = weakref.finalize(self, checkpointer.stop)
 
     def __enter__(self) -> ArticleWriter:
         return self
@@ -434,6 +487,8 @@ class ArticleWriter:
         first half, then writes the second.
         """
         dumps = _json_dumps(conn)
+        if self._checkpointer_finalizer is None and self._worker_wanted(len(articles)):
+            self._start_checkpointer()
         if not self._worker_wanted(len(articles)):
             return _Prepared([lambda: prepare.articles(articles, dumps)], None)
         half = len(articles) - int(len(articles) * WORKER_SHARE)
