@@ -10,10 +10,23 @@ few regular expressions. This module resolves matches into datetimes:
 2. find date cores (named month, month first, numeric, relative);
 3. attach a time after (or before) each core, and a zone after the time;
 4. resolve calendar (Hijri via Umm al-Qura), missing years (most recent past) and zones.
+
+Every match says how much the text printed (``precision``): ``"second"``, ``"minute"`` (a clock,
+or a relative time in minutes or hours), ``"day"`` or ``"month"`` (`أيلول 2019`). A value without
+a clock is that calendar day, not a moment: its time of day is 00:00 only as a placeholder.
+
+Years are never guessed silently. A missing year is the most recent past one in which the day has
+already come (``_pick_year``), unless a word says which (`الجاري`, `المقبل`). A two-digit year
+(`7 ديسمبر 21`, `05/03/23`) is 20yy, or 19yy when 20yy would be more than a year after the
+reference moment (``_two_digit_year``): with reference 2024, `25` is 2025 and `26` is 1926.
+
+Errors: the public functions never raise on any input. In tests, set ``scraper.dates.strict =
+True`` (tests/conftest.py does): an internal error then propagates instead of becoming "no date".
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
@@ -28,6 +41,10 @@ from scraper import dates_data as D
 __all__ = ["DateMatch", "find_dates", "parse_date", "parse_date_match", "parse_iso"]
 
 Calendar = Literal["gregorian", "hijri"]
+Precision = Literal["second", "minute", "day", "month"]
+
+# Re-raise internal errors instead of returning "no date": for tests (tests/conftest.py turns it on).
+strict: bool = os.environ.get("AKHBAR_DATES_STRICT", "") == "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +60,7 @@ class DateMatch:
     has_zone: bool  # the text itself stated the zone (a ``tz`` argument does not count)
     relative: bool = False  # `منذ ساعتين`, `أمس`
     label: Literal["published", "updated"] | None = None  # from `نشر في:` / `آخر تحديث:` before it
+    precision: Precision = "day"  # how much the text printed: a month, a day, a clock to the minute
 
 
 def parse_date(text: str, *, reference: datetime | None = None, tz: str | None = None) -> datetime | None:
@@ -57,6 +75,8 @@ def parse_date_match(text: str, *, reference: datetime | None = None, tz: str | 
     try:
         found = _scan(text, reference, tz, running=False)
     except Exception:  # the contract is "never raises"; a bug here must not kill a crawl
+        if strict:
+            raise
         return None
     if not found:
         return _fallback(text, reference, tz)
@@ -64,8 +84,8 @@ def parse_date_match(text: str, *, reference: datetime | None = None, tz: str | 
     if not best.has_time:
         # `1 رمضان 1445 هـ 10:30 الموافق 11 مارس 2024`: the time belongs to both
         for m in found:
-            if m.has_time and not m.relative and m.value.date() == best.value.date():
-                return replace(best, value=m.value, has_time=True, has_zone=m.has_zone)
+            if m.has_time and not m.relative and m.value.date() == best.value.date() and best.precision == "day":
+                return replace(best, value=m.value, has_time=True, has_zone=m.has_zone, precision=m.precision)
     return best
 
 
@@ -112,7 +132,9 @@ def _fallback(text: str, reference: datetime | None, tz: str | None) -> DateMatc
     if not has_zone and zone is not None:
         value = value.replace(tzinfo=zone)
     raw = text.strip()
-    return DateMatch(0, len(raw), raw, value, "gregorian", bool(_CLOCK.search(text)), has_zone)
+    clock = bool(_CLOCK.search(text))
+    precision: Precision = ("second" if value.second else "minute") if clock else "day"
+    return DateMatch(0, len(raw), raw, value, "gregorian", clock, has_zone, precision=precision)
 
 
 def find_dates(text: str, *, reference: datetime | None = None, tz: str | None = None) -> list[DateMatch]:
@@ -121,6 +143,8 @@ def find_dates(text: str, *, reference: datetime | None = None, tz: str | None =
     try:
         return _scan(text, reference, tz, running=True)
     except Exception:
+        if strict:
+            raise
         return []
 
 
@@ -177,7 +201,9 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
                 continue  # `10 رمضان صبحي`: a name after a number, not a date
             resolved = _named(m["m1"], m["m2"], m["day"], m["year"], m, ref)
         elif kind == "mdy":
-            resolved = _named(m["fm1"], None, m["fday"], m["fyear"], None, ref)
+            resolved = _named(m["fm1"], m["fm2"], m["fday"], m["fyear"], m, ref)
+        elif kind == "my":
+            resolved = _month_year(m["ym1"], m["ym2"], m["yyear"])
         else:
             resolved = _relative(m, ref)
         if resolved is None:
@@ -191,11 +217,15 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
                 span_start = w.start()
         clock: tuple[int, int, int] | None = None
         zone: tzinfo | None = None
-        if instant is None:
+        gap_label: str | None = None
+        seconds = False
+        if instant is None and kind != "my":
             t = D.TIME_AFTER.match(norm, end)
             parsed = _time(t) if t else None
             if parsed is not None and t is not None:
                 span_end = t.end()
+                gap_label = D.LABELS[D.key(t["glabel"])] if t["glabel"] else None
+                seconds = t["s"] is not None
             elif span_start > prev_end:
                 before = norm[max(prev_end, span_start - 48) : span_start]
                 if ":" in before or "الساعه" in before:
@@ -203,6 +233,7 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
                     parsed = _time(t) if t else None
                     if parsed is not None and t is not None:
                         span_start = t.start()
+                        seconds = t["s"] is not None
             if parsed is not None:
                 clock, zone = parsed
         if running and m["word"] and clock is None:
@@ -219,6 +250,16 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
         if span_start > prev_end:
             for lm in D.LABEL.finditer(norm, prev_end, span_start):
                 label = D.LABELS[D.key(lm[0])]
+        label = label or gap_label
+        precision: Precision
+        if kind == "my" or (kind == "rel" and m["unit"] and D.REL_UNITS[D.key(m["unit"])][0] in _MONTH_UNITS):
+            precision = "month"
+        elif clock is not None:
+            precision = "second" if seconds else "minute"
+        elif instant is not None:
+            precision = "minute"  # `منذ ساعتين`: as exact as the reference moment, to the minute
+        else:
+            precision = "day"
         o_start, o_end = _orig(span_start, dropped), _orig_end(span_end, dropped, text)
         out.append(
             DateMatch(
@@ -231,6 +272,7 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
                 zone is not None,
                 kind == "rel",
                 label,  # type: ignore[arg-type]
+                precision,
             )
         )
         prev_end = span_end
@@ -258,21 +300,27 @@ _Resolved = tuple[date, Calendar, datetime | None]  # day, calendar, exact insta
 def _named(
     m1: str, m2: str | None, day_text: str | None, year_text: str | None, m: re.Match[str] | None, ref: datetime
 ) -> _Resolved | None:
-    """Day + month name (+ year). ``m`` carries the NAMED extras (ordinal, غرة, suffix), if any."""
+    """Day + month name (+ year). ``m`` carries the NAMED or MONTH_FIRST extras (ordinal, غرة,
+    suffix), if any."""
     calendar, month = D.MONTHS[D.key(m1)]
     if m2 and D.MONTHS[D.key(m2)] != (calendar, month):
         return None  # `ديسمبر/كانون الثاني`: the two names disagree
-    if m is not None and m["first"]:
+    groups = m.groupdict() if m is not None else {}
+    if groups.get("first"):
         day = 1
-    elif m is not None and m["ord"]:
-        day = D.ORDINALS[D.key(m["ord"])]
+    elif groups.get("ord") or groups.get("ford"):
+        day = D.ORDINALS[D.key(groups.get("ord") or groups["ford"])]
     else:
         day = int(day_text or 0)
     year = int(year_text) if year_text else None
+    if year_text and len(year_text) == 2:
+        if calendar == "hijri":
+            return None  # `10 رمضان 45`: no rule for a Hijri century; not a date rather than a guess
+        year = _two_digit_year(int(year_text), ref)
     if year is None and D.key(m1) in D.AMBIGUOUS_MONTHS:
         return None  # `فاز 3 صفر` is a score
-    suffix = D.MONTH_SUFFIX.get(D.key(m["suffix"])) if m is not None and m["suffix"] else None
-    year_word = m["yw"] if m is not None else None
+    suffix = D.MONTH_SUFFIX.get(D.key(groups["suffix"])) if groups.get("suffix") else None
+    year_word = groups.get("yw")
     if calendar == "hijri":
         if year is None:
             today = _hijri_today(ref)
@@ -286,6 +334,22 @@ def _named(
     return (d, "gregorian", None) if year is not None and (d := _date(year, month, day)) else None
 
 
+def _month_year(m1: str, m2: str | None, year_text: str) -> _Resolved | None:
+    """`أيلول 2019`: the first of the month stands for the month (precision "month"). Gregorian
+    only: a Hijri month spans two Gregorian ones, so `رمضان 1445` alone is not read."""
+    calendar, month = D.MONTHS[D.key(m1)]
+    if calendar != "gregorian" or (m2 and D.MONTHS[D.key(m2)] != (calendar, month)):
+        return None
+    year = int(year_text)
+    return (date(year, month, 1), "gregorian", None) if 1900 <= year <= 2100 else None
+
+
+def _two_digit_year(yy: int, ref: datetime) -> int:
+    """20yy, or 19yy when 20yy would be more than a year after the reference (the pivot rule)."""
+    year = 2000 + yy
+    return year - 100 if year > ref.year + 1 else year
+
+
 def _numeric(m: re.Match[str], ref: datetime) -> _Resolved | None:
     if m["ny1"]:
         year, month, day = int(m["ny1"]), int(m["nm1"]), int(m["nd1"])
@@ -294,9 +358,7 @@ def _numeric(m: re.Match[str], ref: datetime) -> _Resolved | None:
         if len(y2) == 2:
             if m["ns2"] == ".":
                 return None  # `1.2.33` is a version number more often than a date
-            year = 2000 + int(y2)
-            if year > ref.year + 1:
-                year -= 100
+            year = _two_digit_year(int(y2), ref)
         else:
             year = int(y2)
         if month > 12 and day <= 12:
@@ -312,6 +374,7 @@ def _numeric(m: re.Match[str], ref: datetime) -> _Resolved | None:
 
 
 _UNIT_DAYS = {"days": 1, "weeks": 7}
+_MONTH_UNITS = frozenset({"months", "years"})
 
 
 def _relative(m: re.Match[str], ref: datetime) -> _Resolved | None:
@@ -371,6 +434,8 @@ def _text_zone(t: re.Match[str]) -> tzinfo | None:
         return UTC
     if t["off"] or t["off2"]:
         return _offset(t["off"] or t["off2"])
+    if t["boff"]:  # `(GMT+2)`, `(GMT +0400)`, `(+03:00)`
+        return _offset(t["boff"])
     if t["gmt"]:
         return _offset(t["goff"]) if t["goff"] else UTC
     phrase = t["zp"] or t["zp2"]

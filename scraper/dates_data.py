@@ -159,8 +159,13 @@ _en_numbers = [fold(w) for w in _rel["numbers"] if fold(w).isascii()]
 
 _WB = r"(?!\w)"  # end of word; \w covers Arabic letters
 MONTH = trie(_month_words)
+_ORDINALS = trie(fold(w) for w in _labels["ordinals"])
 _ERAS = trie(fold(w) for ws in _labels["eras"].values() for w in ws)
 _YEAR_WORD = trie(fold(w) for w in _labels["year_words"])
+# A two-digit year after a month name (`7 ديسمبر 21`) only where the number cannot be anything
+# else: at the end, before punctuation or before a clock. `7 ديسمبر 21 قتيلا` is a count and
+# `7 ديسمبر 21:30` a time. The century is decided in scraper.dates (``_two_digit_year``).
+_SHORT_YEAR = r"\d{2}(?![\d:h]|\.\d)(?=\s*(?:\Z|[,;|()/.-]|\d{1,2}[:h]\d{2}))"
 
 
 def _era(group: str) -> str:
@@ -175,19 +180,27 @@ _NUMERIC = rf"""(?<![\w/.:+-])
 
 # `7 كانون الأول/ديسمبر 2021 م`, `السابع من ديسمبر الجاري`, `غرة رمضان 1445 هـ`
 _NAMED = rf"""(?:(?<!\w)(?P<first>{trie(fold(w) for w in _labels["first_day"])})
-      |(?<!\w)(?P<ord>{trie(fold(w) for w in _labels["ordinals"])}){_WB}
+      |(?<!\w)(?P<ord>{_ORDINALS}){_WB}
       |(?<![\d.:/-])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])
     )
     \s*(?:[-/.]\s*)?(?:(?:من|of)\s+)?(?:شهر\s+)?
     (?P<m1>{MONTH}){_WB}\.?
     (?:\s*(?:[/(-]\s*)?(?P<m2>{MONTH}){_WB}\.?(?:\s*\))?)?
-    (?:\s*(?:[,/.-]\s*)?(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}})(?!\d){_era("era")}
+    (?:\s*(?:[,/.-]\s*)?(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<year>\d{{4}}(?!\d)|{_SHORT_YEAR}){_era("era")}
       |\s+(?:من\s+)?(?:(?P<yw>{_YEAR_WORD})\s+)?(?P<suffix>{trie(fold(w) for w in _labels["month_suffix"])}){_WB}
     )?"""
 
-# `September 19, 2024`, `Sep 19th 2024`: month first, year required.
-_MONTH_FIRST = rf"""(?<!\w)(?P<fm1>{MONTH}){_WB}\.?\s*(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)
-    \s*(?:,\s*)?(?P<fyear>\d{{4}})(?!\d){_era("fera")}"""
+# `September 19, 2024`, `ديسمبر/كانون الأول 5, 2017` (HRW), `مارس الحادي والعشرين 2022`:
+# month first, then a day number or an ordinal word; year required.
+_MONTH_FIRST = rf"""(?<!\w)(?P<fm1>{MONTH}){_WB}\.?
+    (?:\s*[/(-]\s*(?P<fm2>{MONTH}){_WB}\.?(?:\s*\))?)?
+    \s*(?:,\s*)?(?:(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)|(?:the\s+)?(?P<ford>{_ORDINALS}){_WB})
+    \s*(?:,\s*)?(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<fyear>\d{{4}})(?!\d){_era("fera")}"""
+
+# `أيلول 2019`, `ديسمبر/كانون الأول 2021`: a month of a year, no day (precision "month").
+_MONTH_YEAR = rf"""(?<!\w)(?:شهر\s+)?(?P<ym1>{MONTH}){_WB}\.?
+    (?:\s*(?:[/(-]\s*)?(?P<ym2>{MONTH}){_WB}\.?(?:\s*\))?)?
+    \s*(?:[,/.-]\s*)?(?:(?:{_YEAR_WORD})\s+)?(?P<yyear>\d{{4}})(?!\d){_era("yera")}"""
 
 # `منذ ساعتين`, `قبل 3 أيام`, `أمس`, `5 minutes ago`
 _RELATIVE = rf"""(?<!\w)(?:
@@ -200,7 +213,8 @@ _RELATIVE = rf"""(?<!\w)(?:
 # One pass over the text finds every date core; the outer group's name (``m.lastgroup``) says which.
 # Numeric first: at a digit it either is `5/3/2023` or falls through to `5 مارس`.
 CORE = re.compile(
-    rf"(?<!\w)(?:(?P<num>{_NUMERIC})|(?P<named>{_NAMED})|(?P<mdy>{_MONTH_FIRST})|(?P<rel>{_RELATIVE}))",
+    rf"(?<!\w)(?:(?P<num>{_NUMERIC})|(?P<named>{_NAMED})|(?P<mdy>{_MONTH_FIRST})|(?P<my>{_MONTH_YEAR})"
+    rf"|(?P<rel>{_RELATIVE}))",
     re.X,
 )
 
@@ -216,7 +230,8 @@ _AMPM = trie(fold(w) for w in _labels["ampm"])
 _ZONE_PHRASE = trie(fold(w) for w in _zones["phrases"])
 _ZONE = rf"""(?:(?P<z>z){_WB}
     |(?P<off>[+-]\d{{2}}(?::?\d{{2}})?)(?!\d)
-    |\s*(?:(?P<gmt>gmt|utc)(?:\s*(?P<goff>[+-]\s*\d{{1,2}}(?::?\d{{2}})?))?(?![\w\d])
+    |\s*(?:\(\s*(?:(?P<bgmt>gmt|utc)\s*)?(?P<boff>[+-]\s*\d{{1,2}}(?::?\d{{2}})?)\s*\)
+      |(?P<gmt>gmt|utc)(?:\s*(?P<goff>[+-]\s*\d{{1,2}}(?::?\d{{2}})?))?(?![\w\d])
       |(?P<off2>[+-]\d{{2}}:?\d{{2}})(?!\d)
       |\(?\s*(?:ب?توقيت\s+)(?P<zp>{_ZONE_PHRASE}){_WB}\s*\)?
       |\(\s*(?P<zp2>{_ZONE_PHRASE})\s*\)
@@ -225,8 +240,11 @@ _ZONE = rf"""(?:(?P<z>z){_WB}
 TIME = rf"""(?:(?P<at>{_AT}){_WB}\s*)?
     (?<![\d:])(?P<h>\d{{1,2}})(?:[:h](?P<mi>\d{{2}})(?::(?P<s>\d{{2}})(?:[.,]\d+)?)?)?(?![\d:])
     (?:\s*(?P<ampm>{_AMPM}){_WB})?(?:{_ZONE})?"""
-_GAP = r"(?:t|[\s,|;•·/:-]*(?:(?:في|على)\s+)?)"  # `19 سبتمبر ,2024: 10:36 ص` (Al Arabiya)
+_LABELS = trie(fold(w) for k in ("published", "updated") for w in _labels[k])
+# `19 سبتمبر ,2024: 10:36 ص` (Al Arabiya); `28 آب 2013، آخر تحديث 14:00` (CNN: the time is the
+# update's, on that day, and the label after the date makes the whole stamp an update)
+_GAP = rf"(?:t|[\s,|;•·/:-]*(?:(?P<glabel>{_LABELS}){_WB}[\s:-]*)?(?:(?:في|على)\s+)?)"
 TIME_AFTER = re.compile(_GAP + TIME, re.X)
 TIME_BEFORE = re.compile(TIME + r"[\s,|;•·/-]*\Z", re.X)
 
-LABEL = re.compile(rf"(?<!\w)(?:{trie(fold(w) for k in ('published', 'updated') for w in _labels[k])}){_WB}")
+LABEL = re.compile(rf"(?<!\w)(?:{_LABELS}){_WB}")

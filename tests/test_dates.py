@@ -27,23 +27,26 @@ def _rows() -> list:
             group = line[3:]
         if not line.strip() or line.startswith("#"):
             continue
-        text, reference, tz, expected = line.split("\t")
+        text, reference, tz, expected, *rest = line.split("\t")
         rows.append(
             pytest.param(
                 _unescape(text),
                 datetime.fromisoformat(reference) if reference else DEFAULT_REFERENCE,
                 tz or None,
                 expected,
+                rest[0] if rest else None,
                 id=f"{lineno}:{group[:30]}:{text[:40]}",
             )
         )
     return rows
 
 
-@pytest.mark.parametrize(("text", "reference", "tz", "expected"), _rows())
-def test_table(text: str, reference: datetime, tz: str | None, expected: str) -> None:
-    got = parse_date(text, reference=reference, tz=tz)
-    assert (got.isoformat() if got else "None") == expected
+@pytest.mark.parametrize(("text", "reference", "tz", "expected", "precision"), _rows())
+def test_table(text: str, reference: datetime, tz: str | None, expected: str, precision: str | None) -> None:
+    match = parse_date_match(text, reference=reference, tz=tz)
+    assert (match.value.isoformat() if match else "None") == expected
+    if precision is not None:
+        assert match is not None and match.precision == precision
 
 
 def test_table_is_large_and_grouped() -> None:
@@ -233,3 +236,44 @@ def test_every_zone_resolves() -> None:
 def test_parse_iso_machine_values(text: str | None, expected: str | None) -> None:
     got = parse_iso(text)
     assert (got.isoformat() if got else None) == expected
+
+
+# --- two-digit years, month-only dates and strict mode ---------------------------------------------
+
+
+def test_two_digit_year_only_where_the_number_cannot_be_a_count() -> None:
+    (m,) = find_dates("قتل في 7 ديسمبر 21 شخصا", reference=REF)
+    assert m.raw == "7 ديسمبر" and m.value == datetime(2021, 12, 7)  # 21 is a count; the year is REF's
+    (m,) = find_dates("قتل في 7 ديسمبر 2019 21 شخصا", reference=REF)
+    assert m.value == datetime(2019, 12, 7)
+    assert parse_date("7 ديسمبر 21:30", reference=REF) == datetime(2021, 12, 7, 21, 30)  # a clock, not a year
+    assert parse_date("7 ديسمبر 19", reference=REF) == datetime(2019, 12, 7)
+
+
+def test_month_and_year_in_running_text_has_month_precision() -> None:
+    found = find_dates("بدأت الأزمة في أيلول 2019 وتفاقمت في 3 آذار 2020", reference=REF)
+    assert [(m.raw, m.precision) for m in found] == [("أيلول 2019", "month"), ("3 آذار 2020", "day")]
+    assert find_dates("في عام 2019", reference=REF) == []  # a year alone is not a date
+
+
+def test_strict_mode_reraises_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scraper.dates as dates
+
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("bug in the scanner")
+
+    monkeypatch.setattr(dates, "_named", broken)
+    monkeypatch.setattr(dates, "strict", True)
+    with pytest.raises(ZeroDivisionError):
+        parse_date("7 ديسمبر 2021", reference=REF)
+    with pytest.raises(ZeroDivisionError):
+        find_dates("في 7 ديسمبر 2021", reference=REF)
+    monkeypatch.setattr(dates, "strict", False)  # production: the bug costs the date, not the crawl
+    assert parse_date("7 ديسمبر 2021", reference=REF) is None
+    assert find_dates("في 7 ديسمبر 2021", reference=REF) == []
+
+
+def test_tests_run_in_strict_mode() -> None:
+    import scraper.dates as dates
+
+    assert dates.strict, "tests/conftest.py must turn strict mode on"
