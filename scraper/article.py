@@ -14,6 +14,10 @@ from typing import Any, Literal
 
 BlockKind = Literal["paragraph", "heading"]
 Calendar = Literal["gregorian", "hijri"]
+Precision = Literal["second", "minute", "day", "month"]  # how much of a date the page printed
+# Where the zone of a date's clock came from: printed beside it, the ISO value's own offset, the
+# declared site, the country-code domain, the page locale, a dateline city; or nothing said.
+ZoneSource = Literal["text", "metadata", "site", "domain", "locale", "dateline", "unknown"]
 
 
 class NotAnArticle(Exception):
@@ -59,14 +63,25 @@ class Article:
     authors: list[str] = field(default_factory=list)
     sources: list[SourceCredit] = field(default_factory=list)
     captions: list[Caption] = field(default_factory=list)
-    published_at: datetime | None = None  # time-zone aware whenever the page allows it
+    # Dates (see docs/extraction.md, "Dates and time zones"). ``*_at`` is aware, for sorting and
+    # filters: the real instant when a clock and its zone are known, else the printed wall clock
+    # (or the day's 00:00) labelled UTC, so its UTC date is the printed date. ``*_local`` is the
+    # ISO wall time as printed: `2013-08-03` (a day), `2019-09` (a month), `2022-05-03T18:45+02:00`
+    # (zone known), `2022-05-03T18:45` (zone unknown).
+    published_at: datetime | None = None
     published_raw: str | None = None  # the text or attribute value the date was read from
     published_calendar: Calendar | None = None
+    published_local: str | None = None
+    published_precision: Precision | None = None
+    published_zone_source: ZoneSource | None = None
     updated_at: datetime | None = None
     updated_raw: str | None = None
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     image_url: str | None = None  # the lead image, when the page declares one
+    updated_local: str | None = None
+    updated_precision: Precision | None = None
+    updated_zone_source: ZoneSource | None = None
 
     @property
     def body(self) -> str:

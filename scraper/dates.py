@@ -37,11 +37,11 @@ from zoneinfo import ZoneInfo
 from hijridate import Gregorian, Hijri
 
 from scraper import dates_data as D
+from scraper.article import Precision
 
-__all__ = ["DateMatch", "find_dates", "parse_date", "parse_date_match", "parse_iso"]
+__all__ = ["DateMatch", "Precision", "find_dates", "parse_date", "parse_date_match", "parse_iso"]
 
 Calendar = Literal["gregorian", "hijri"]
-Precision = Literal["second", "minute", "day", "month"]
 
 # Re-raise internal errors instead of returning "no date": for tests (tests/conftest.py turns it on).
 strict: bool = os.environ.get("AKHBAR_DATES_STRICT", "") == "1"

@@ -8,7 +8,7 @@ A pure function: no network, no clock but the ``fetched_at`` default. The stages
 3. captions   figure captions with the photo credit split off
 4. sources    closing credit line, dateline, trailing agency, meta source
 5. authors    JSON-LD, byline elements, byline verbs
-6. published  evidence order with the meta/visible cross-check in the site's time zone
+6. published  evidence order with the meta/visible cross-check, in the page's zone (timezone)
 7. language   script of the text
 8. verdict    not an article? say why (NotAnArticle)
 """
@@ -31,8 +31,9 @@ from scraper.extract.captions import extract_captions
 from scraper.extract.dom import common_ancestor, element_text, iter_lines, skip_hidden
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
-from scraper.extract.published import extract_dates
+from scraper.extract.published import extract_dates, stamp
 from scraper.extract.sources import closing_credit, extract_sources
+from scraper.extract.timezone import page_zone
 from scraper.extract.title import extract_title, site_names
 from scraper.sites.base import Site, SiteRules
 from scraper.sites.registry import site_for_url
@@ -48,8 +49,10 @@ class ExtractionError(NotAnArticle):
 
 
 def generic_site(url: str) -> Site:
+    """A site nobody declared, named after its host. Its zone is unknown (None): the page's
+    country-code domain, locale or dateline decide (scraper.extract.timezone), never a silent UTC."""
     host = normalize_host(urlsplit(url).hostname or "") or "unknown"
-    return Site(name=host, title=host, domains=(host,), timezone="UTC")
+    return Site(name=host, title=host, domains=(host,), timezone=None)
 
 
 _SELECTORS: dict[str, Callable[[Any], list[Any]]] = {}
@@ -82,7 +85,7 @@ def extract(
 
 
 def _lookup_site(url: str) -> Site:
-    """The declared site for the URL, or a generic one named after its host (UTC)."""
+    """The declared site for the URL, or a generic one named after its host (zone unknown)."""
     return site_for_url(url) or generic_site(url)
 
 
@@ -142,11 +145,16 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
         raise NotAnArticle("no article text")
 
     # 6. dates
+    paragraphs = [b.text for b in blocks if b.kind == "paragraph"] or [b.text for b in blocks]
+    zone = page_zone(site.timezone, url, page, paragraphs[0] if paragraphs else None)
     dates = extract_dates(
-        page, scope, site.timezone, fetched_at,
+        page, scope, zone, fetched_at,
         prefer_visible=rules.prefer_visible_date, selector=_selector(rules.published),
+        title_el=title_el, title=title, first_paragraph=paragraphs[0] if paragraphs else None,
+        last_paragraph=paragraphs[-1] if paragraphs else None,
     )
-    published, updated = dates.published, dates.updated
+    published = stamp(dates.published) if dates.published else None
+    updated = stamp(dates.updated) if dates.updated else None
 
     # 7. language
     body_text = "\n\n".join(b.text for b in blocks)
@@ -165,11 +173,17 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
         authors=authors,
         sources=sources,
         captions=captions,
-        published_at=published.value if published else None,
-        published_raw=published.raw if published else None,
-        published_calendar=published.calendar if published else None,
-        updated_at=updated.value if updated else None,
-        updated_raw=updated.raw if updated else None,
+        published_at=published.at if published else None,
+        published_raw=dates.published.raw if dates.published else None,
+        published_calendar=dates.published.calendar if dates.published else None,
+        published_local=published.local if published else None,
+        published_precision=published.precision if published else None,
+        published_zone_source=published.zone_source if published else None,
+        updated_at=updated.at if updated else None,
+        updated_raw=dates.updated.raw if dates.updated else None,
+        updated_local=updated.local if updated else None,
+        updated_precision=updated.precision if updated else None,
+        updated_zone_source=updated.zone_source if updated else None,
         section=_section(page),
         tags=_tags(page),
         image_url=_image(page, url),

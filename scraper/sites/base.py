@@ -28,7 +28,9 @@ class Site:
     name: str  # short id: spider name, database key, CLI argument ("alaraby")
     title: str  # human name ("Al-Araby TV")
     domains: tuple[str, ...]  # registrable hosts; subdomains match too ("alaraby.com")
-    timezone: str  # IANA zone of the newsroom, for dates printed without one ("Asia/Qatar")
+    # IANA zone of the newsroom, for dates printed without one ("Asia/Qatar"); None: not known
+    # (the generic site), the page's domain, locale or dateline decide
+    timezone: str | None
     language: str = "ar"
     path_prefix: str = ""  # for sites sharing a domain: "/arabic" on bbc.com
     sitemaps: tuple[str, ...] = ()
