@@ -112,6 +112,16 @@ class Article(Base):
     published_calendar: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime | None]
     updated_raw: Mapped[str | None] = mapped_column(Text)
+    # What the page printed (migration 0002): the ISO wall time (`2013-08-03`, `2022-05-03T18:45+02:00`,
+    # `2022-05-03T18:45` when the zone is unknown), its precision (second, minute, day, month) and
+    # where the zone came from (text, metadata, site, domain, locale, dateline, unknown). For a day,
+    # published_at is 00:00 UTC of the printed day.
+    published_local: Mapped[str | None] = mapped_column(String(40))
+    published_precision: Mapped[str | None] = mapped_column(String(8))
+    published_zone_source: Mapped[str | None] = mapped_column(String(16))
+    updated_local: Mapped[str | None] = mapped_column(String(40))
+    updated_precision: Mapped[str | None] = mapped_column(String(8))
+    updated_zone_source: Mapped[str | None] = mapped_column(String(16))
     # sha256 of the body (Article.content_hash): exact duplicates across URLs share it
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     # sha256 of every extracted field that makes a revision; equal hash, nothing changed

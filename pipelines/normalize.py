@@ -3,14 +3,19 @@
 Stored text stays as published (diacritics and Eastern Arabic digits included) but in NFC,
 without tatweel, zero-width or bidi control characters, and with whitespace collapsed.
 Structured fields hold parsed values: dates as UTC instants, the raw text kept beside them.
+
+Dates keep what the page printed (``*_local``, ``*_precision``, ``*_zone_source``, see
+scraper.extract.published.stamp): a day or a month is stored as 00:00 UTC of that day (of the
+month's first day), so converting to UTC never moves a printed day to the day before; a clock
+whose zone is unknown keeps its wall time, labelled UTC, and is marked ``unknown``.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from scraper.article import Article, Block, Caption, CrawlItem, SourceCredit
+from scraper.article import Article, Block, Caption, CrawlItem, Precision, SourceCredit, ZoneSource
 from scraper.text import clean_text
 
 
@@ -32,6 +37,35 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def _printed_day(local: str | None, moment: datetime) -> date:
+    if local:
+        try:
+            return date.fromisoformat(local[:10] if len(local) >= 10 else local + "-01")
+        except ValueError:
+            pass
+    return moment.date()  # the day in the value's own zone, as the page printed it
+
+
+def _date_fields(
+    moment: datetime | None, local: str | None, precision: Precision | None, source: ZoneSource | None
+) -> tuple[datetime | None, str | None, Precision | None, ZoneSource | None]:
+    """(instant, local, precision, zone source) of one date, by the rules in the module docstring."""
+    if moment is None:
+        return None, local, precision, source
+    if precision in ("day", "month"):
+        day = _printed_day(local, moment)
+        if precision == "month":
+            day = day.replace(day=1)
+        at = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return at, local or (f"{day:%Y-%m}" if precision == "month" else day.isoformat()), precision, source
+    if precision is not None:
+        spec = "seconds" if precision == "second" else "minutes"
+        if moment.tzinfo is None:  # the zone is unknown: the wall clock as printed, never a guessed offset
+            return moment.replace(tzinfo=UTC), local or moment.isoformat(timespec=spec), precision, "unknown"
+        return moment.astimezone(UTC), local or moment.isoformat(timespec=spec), precision, source
+    return _utc(moment), local, precision, source
+
+
 def normalize_article(article: Article) -> Article:
     """The article with every text field cleaned and every instant in UTC (a new object)."""
     blocks = [Block(block.kind, text) for block in article.blocks if (text := clean_text(block.text))]
@@ -50,6 +84,14 @@ def normalize_article(article: Article) -> Article:
         if name and key not in seen_sources:
             seen_sources.add(key)
             sources.append(SourceCredit(name, source.canonical))
+    published = _date_fields(
+        article.published_at, _clean_optional(article.published_local), article.published_precision,
+        article.published_zone_source,
+    )  # fmt: skip
+    updated = _date_fields(
+        article.updated_at, _clean_optional(article.updated_local), article.updated_precision,
+        article.updated_zone_source,
+    )  # fmt: skip
     return replace(
         article,
         title=clean_text(article.title),
@@ -62,8 +104,14 @@ def normalize_article(article: Article) -> Article:
         section=_clean_optional(article.section),
         published_raw=_clean_optional(article.published_raw),
         updated_raw=_clean_optional(article.updated_raw),
-        published_at=_utc(article.published_at),
-        updated_at=_utc(article.updated_at),
+        published_at=published[0],
+        published_local=published[1],
+        published_precision=published[2],
+        published_zone_source=published[3],
+        updated_at=updated[0],
+        updated_local=updated[1],
+        updated_precision=updated[2],
+        updated_zone_source=updated[3],
         fetched_at=_utc(article.fetched_at) or article.fetched_at,
     )
 

@@ -336,6 +336,8 @@ _ARTICLE_COLUMNS = (
     "canonical_url", "url", "site_id", "title", "subtitle", "body", "blocks", "language", "section",
     "image_url", "published_at", "published_raw", "published_calendar", "updated_at", "updated_raw",
     "content_hash", "revision_hash", "raw_page_id", "fetched_at", "first_seen_at", "last_seen_at",
+    "published_local", "published_precision", "published_zone_source", "updated_local", "updated_precision",
+    "updated_zone_source",
 )  # fmt: skip
 _ARTICLE_UPDATED = tuple(c for c in _ARTICLE_COLUMNS if c not in ("canonical_url", "first_seen_at"))
 _PAGE_COLUMNS = (
@@ -618,7 +620,9 @@ class ArticleWriter:
                         article.language, article.section, article.image_url, utc(article.published_at, key),
                         article.published_raw, article.published_calendar, utc(article.updated_at, key),
                         article.updated_raw, content_hash, revision, ref if page_ids is None else page_ids.get(ref),
-                        fetched, fetched, fetched,
+                        fetched, fetched, fetched, article.published_local, article.published_precision,
+                        article.published_zone_source, article.updated_local, article.updated_precision,
+                        article.updated_zone_source,
                     )
                 )  # fmt: skip
             # Kept on conflict: id, canonical_url, first_seen_at, story_cluster, minhash.
