@@ -194,16 +194,17 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
     for m in D.CORE.finditer(norm):
         kind = m.lastgroup
         start, end = m.span()
+        month_only = kind == "mdy" and m["yyear"] is not None  # `أيلول 2019`
         if kind == "num":
             resolved = _numeric(m, ref)
         elif kind == "named":
             if running and not (m["year"] or m["suffix"]) and D.key(m["m1"]) in D.NAME_MONTHS:
                 continue  # `10 رمضان صبحي`: a name after a number, not a date
             resolved = _named(m["m1"], m["m2"], m["day"], m["year"], m, ref)
+        elif kind == "mdy" and month_only:
+            resolved = _month_year(m["fm1"], m["fm2"], m["yyear"])
         elif kind == "mdy":
             resolved = _named(m["fm1"], m["fm2"], m["fday"], m["fyear"], m, ref)
-        elif kind == "my":
-            resolved = _month_year(m["ym1"], m["ym2"], m["yyear"])
         else:
             resolved = _relative(m, ref)
         if resolved is None:
@@ -219,7 +220,7 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
         zone: tzinfo | None = None
         gap_label: str | None = None
         seconds = False
-        if instant is None and kind != "my":
+        if instant is None and not month_only:
             t = D.TIME_AFTER.match(norm, end)
             parsed = _time(t) if t else None
             if parsed is not None and t is not None:
@@ -252,7 +253,7 @@ def _scan(text: str, reference: datetime | None, tz: str | None, *, running: boo
                 label = D.LABELS[D.key(lm[0])]
         label = label or gap_label
         precision: Precision
-        if kind == "my" or (kind == "rel" and m["unit"] and D.REL_UNITS[D.key(m["unit"])][0] in _MONTH_UNITS):
+        if month_only or (kind == "rel" and m["unit"] and D.REL_UNITS[D.key(m["unit"])][0] in _MONTH_UNITS):
             precision = "month"
         elif clock is not None:
             precision = "second" if seconds else "minute"
@@ -305,11 +306,12 @@ def _named(
     calendar, month = D.MONTHS[D.key(m1)]
     if m2 and D.MONTHS[D.key(m2)] != (calendar, month):
         return None  # `ديسمبر/كانون الثاني`: the two names disagree
-    groups = m.groupdict() if m is not None else {}
-    if groups.get("first"):
+    # ``m`` is a CORE match: every group of the grammar exists, unset ones are None
+    ordinal = (m["ord"] or m["ford"]) if m is not None else None
+    if m is not None and m["first"]:
         day = 1
-    elif groups.get("ord") or groups.get("ford"):
-        day = D.ORDINALS[D.key(groups.get("ord") or groups["ford"])]
+    elif ordinal:
+        day = D.ORDINALS[D.key(ordinal)]
     else:
         day = int(day_text or 0)
     year = int(year_text) if year_text else None
@@ -319,8 +321,8 @@ def _named(
         year = _two_digit_year(int(year_text), ref)
     if year is None and D.key(m1) in D.AMBIGUOUS_MONTHS:
         return None  # `فاز 3 صفر` is a score
-    suffix = D.MONTH_SUFFIX.get(D.key(groups["suffix"])) if groups.get("suffix") else None
-    year_word = groups.get("yw")
+    suffix = D.MONTH_SUFFIX.get(D.key(m["suffix"])) if m is not None and m["suffix"] else None
+    year_word = m["yw"] if m is not None else None
     if calendar == "hijri":
         if year is None:
             today = _hijri_today(ref)

@@ -190,17 +190,15 @@ _NAMED = rf"""(?:(?<!\w)(?P<first>{trie(fold(w) for w in _labels["first_day"])})
       |\s+(?:من\s+)?(?:(?P<yw>{_YEAR_WORD})\s+)?(?P<suffix>{trie(fold(w) for w in _labels["month_suffix"])}){_WB}
     )?"""
 
-# `September 19, 2024`, `ديسمبر/كانون الأول 5, 2017` (HRW), `مارس الحادي والعشرين 2022`:
-# month first, then a day number or an ordinal word; year required.
-_MONTH_FIRST = rf"""(?<!\w)(?P<fm1>{MONTH}){_WB}\.?
-    (?:\s*[/(-]\s*(?P<fm2>{MONTH}){_WB}\.?(?:\s*\))?)?
-    \s*(?:,\s*)?(?:(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)|(?:the\s+)?(?P<ford>{_ORDINALS}){_WB})
-    \s*(?:,\s*)?(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<fyear>\d{{4}})(?!\d){_era("fera")}"""
-
-# `أيلول 2019`, `ديسمبر/كانون الأول 2021`: a month of a year, no day (precision "month").
-_MONTH_YEAR = rf"""(?<!\w)(?:شهر\s+)?(?P<ym1>{MONTH}){_WB}\.?
-    (?:\s*(?:[/(-]\s*)?(?P<ym2>{MONTH}){_WB}\.?(?:\s*\))?)?
-    \s*(?:[,/.-]\s*)?(?:(?:{_YEAR_WORD})\s+)?(?P<yyear>\d{{4}})(?!\d){_era("yera")}"""
+# Month first. With a day: `September 19, 2024`, `ديسمبر/كانون الأول 5, 2017` (HRW), `مارس الحادي
+# والعشرين 2022` (an ordinal word), year required. Without one: `أيلول 2019`, `ديسمبر/كانون الأول
+# 2021`, a month of a year (precision "month"). One branch, so the month names are matched once.
+_MONTH_FIRST = rf"""(?<!\w)(?:شهر\s+)?(?P<fm1>{MONTH}){_WB}\.?
+    (?:\s*(?:[/(-]\s*)?(?P<fm2>{MONTH}){_WB}\.?(?:\s*\))?)?
+    (?:\s*(?:,\s*)?(?:(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)|(?:the\s+)?(?P<ford>{_ORDINALS}){_WB})
+        \s*(?:,\s*)?(?:من\s+)?(?:(?:{_YEAR_WORD})\s+)?(?P<fyear>\d{{4}})(?!\d){_era("fera")}
+      |\s*(?:[,/.-]\s*)?(?:(?:{_YEAR_WORD})\s+)?(?P<yyear>\d{{4}})(?!\d){_era("yera")}
+    )"""
 
 # `منذ ساعتين`, `قبل 3 أيام`, `أمس`, `5 minutes ago`
 _RELATIVE = rf"""(?<!\w)(?:
@@ -213,8 +211,7 @@ _RELATIVE = rf"""(?<!\w)(?:
 # One pass over the text finds every date core; the outer group's name (``m.lastgroup``) says which.
 # Numeric first: at a digit it either is `5/3/2023` or falls through to `5 مارس`.
 CORE = re.compile(
-    rf"(?<!\w)(?:(?P<num>{_NUMERIC})|(?P<named>{_NAMED})|(?P<mdy>{_MONTH_FIRST})|(?P<my>{_MONTH_YEAR})"
-    rf"|(?P<rel>{_RELATIVE}))",
+    rf"(?<!\w)(?:(?P<num>{_NUMERIC})|(?P<named>{_NAMED})|(?P<mdy>{_MONTH_FIRST})|(?P<rel>{_RELATIVE}))",
     re.X,
 )
 
