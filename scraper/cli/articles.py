@@ -122,6 +122,9 @@ def render_text(record: dict[str, Any]) -> str:
         lines.append(record["subtitle"])
     lines.append("")
     published = record["published_at"].isoformat() if record["published_at"] else "unknown"
+    if record.get("published_local"):  # as printed: a day stays a day, an unknown zone stays unknown
+        how = f"{record['published_precision']}, zone: {record['published_zone_source']}"
+        published = f"{record['published_local']} ({how})"
     meta = [
         ("site", record["site"]),
         ("url", record["canonical_url"]),

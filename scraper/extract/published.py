@@ -234,8 +234,9 @@ def byline_lines(
         if body_at is not None and body_at > head_at:
             below += opening
         above = lines[max(0, head_at - HEAD_LINES_ABOVE) : head_at]
-        head = [(2 * d, line) for d, line in enumerate(below, 1)]
-        head += [(2 * d + 1, line) for d, line in enumerate(reversed(above), 1)]
+        # below the headline first (the byline's place); a kicker or dateline over it after
+        head = [(d, line) for d, line in enumerate(below, 1)]
+        head += [(len(below) + d, line) for d, line in enumerate(reversed(above), 1)]
     elif body_at is not None:  # no headline element: the body's opening lines, then those over it
         over = list(reversed(lines[max(0, body_at - HEAD_LINES_BELOW) : body_at]))
         head = [(d, line) for d, line in enumerate([*opening, *over], 1)]
