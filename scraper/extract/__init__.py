@@ -26,13 +26,13 @@ from lxml.cssselect import CSSSelector
 from scraper.article import Article, Block, NotAnArticle
 from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
-from scraper.extract.body import extract_body, is_boilerplate
+from scraper.extract.body import BodyResult, extract_body, is_boilerplate
 from scraper.extract.captions import extract_captions
 from scraper.extract.dom import common_ancestor, element_text
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates
-from scraper.extract.regions import Regions, find_regions, line_index, page_lines
+from scraper.extract.regions import Regions, find_regions
 from scraper.extract.sources import closing_credit, extract_sources
 from scraper.extract.title import extract_title, site_names
 from scraper.sites.base import Site, SiteRules
@@ -113,14 +113,15 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     exclude = _selector(", ".join(rules.body_exclude)) if rules.body_exclude else None
     excluded = set(exclude(page.tree)) if exclude else set()
     result = extract_body(
-        page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None
+        page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
     )
     container = result.container
     scope = _article_scope(page, title_el, container)
-    regions = _regions(page, title_el, result, scope)
+    regions = _regions(result, scope)
 
     # 5. authors (before the body is final: a byline line opening the body is not body text)
-    opening = [b.text for b in result.blocks[:3]]
+    # the head's short lines first: a byline now sits there, outside the body
+    opening = [ln.text for ln in regions.head if len(ln.text.split()) <= 12][:3] + [b.text for b in result.blocks[:3]]
     authors, byline_lines = extract_authors(page, scope, opening, names, _selector(rules.authors))
     blocks = [b for b in result.blocks if b.text not in byline_lines]
 
@@ -192,26 +193,11 @@ def _article_scope(page: Page, title_el: Any, container: Any) -> Any:
     return scope if scope is not None else container
 
 
-def _regions(page: Page, title_el: Any, result: Any, scope: Any) -> Regions:
+def _regions(result: BodyResult, scope: Any) -> Regions:
     """The article's head (headline to first body line) and tail (right after the body)."""
-    root = page.tree.find("body")
-    if root is None or not result.blocks:
+    if not result.indices:
         return Regions()
-    lines = page_lines(root)
-    texts = {b.text for b in result.blocks}
-    container = result.container
-    body = [i for i, ln in enumerate(lines) if ln.text in texts and (container is None or _within(ln.owner, container))]
-    if not body:
-        return Regions()
-    return find_regions(lines, line_index(lines, title_el, last=True), body[0], body[-1], scope)
-
-
-def _within(el: Any, ancestor: Any) -> bool:
-    while el is not None:
-        if el is ancestor:
-            return True
-        el = el.getparent()
-    return False
+    return find_regions(result.lines, result.headline, result.indices[0], result.indices[-1], scope)
 
 
 def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
