@@ -34,7 +34,7 @@ from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates
 from scraper.extract.regions import Regions, find_regions
 from scraper.extract.sources import closing_credit, extract_sources
-from scraper.extract.title import extract_title, site_names
+from scraper.extract.title import extract_title, site_names, visible_headline
 from scraper.sites.base import Site, SiteRules
 from scraper.sites.registry import site_for_url
 from scraper.text import clean_text, fingerprint_text
@@ -115,6 +115,15 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     result = extract_body(
         page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
     )
+    if title_el is None and result.indices:
+        # no fitting <h1>: the visible headline is the block just before the body that agrees
+        # with the declared title (a styled paragraph, a table cell); read the body again with it
+        visible = visible_headline(page, result.lines, result.indices[0], names)
+        if visible is not None:
+            title, title_el = visible
+            result = extract_body(
+                page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
+            )
     container = result.container
     scope = _article_scope(page, title_el, container)
     regions = _regions(result, scope)
