@@ -145,19 +145,23 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     caption_keys = {fingerprint_text(c.text) for c in captions}
     blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
 
-    # 8. verdict on the body
-    body_chars = sum(len(b.text) for b in blocks)
-    reason = verdict.listing_reason(page, body_chars, _link_lines(page))
-    if reason:
-        raise NotAnArticle(reason)
-    if not blocks:
-        raise NotAnArticle("no article text")
-
     # 6. dates
     dates = extract_dates(
         page, scope, site.timezone, fetched_at,
         prefer_visible=rules.prefer_visible_date, selector=_selector(rules.published),
     )
+
+    # 8. verdict on the structure: one headline, one main text
+    kept = {b.text for b in blocks}
+    body_lines = [result.lines[i] for i, b in zip(result.indices, result.blocks, strict=True) if b.text in kept]
+    reason = verdict.article_reason(
+        page, body_lines, title_el, _link_lines(page), dated=dates.published is not None
+    )
+    if reason:
+        raise NotAnArticle(reason)
+    if not blocks:
+        raise NotAnArticle("no article text")
+
     published, updated = dates.published, dates.updated
 
     # 7. language
