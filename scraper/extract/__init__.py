@@ -26,15 +26,16 @@ from lxml.cssselect import CSSSelector
 from scraper.article import Article, Block, NotAnArticle
 from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
-from scraper.extract.body import extract_body, is_boilerplate
+from scraper.extract.body import BodyResult, extract_body, is_boilerplate
 from scraper.extract.captions import extract_captions
-from scraper.extract.dom import common_ancestor, element_text, iter_lines, skip_hidden
+from scraper.extract.dom import common_ancestor, element_text
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates, stamp
+from scraper.extract.regions import Regions, find_regions
 from scraper.extract.sources import closing_credit, extract_sources
 from scraper.extract.timezone import page_zone
-from scraper.extract.title import extract_title, site_names
+from scraper.extract.title import extract_title, site_names, visible_headline
 from scraper.sites.base import Site, SiteRules
 from scraper.sites.registry import site_for_url
 from scraper.text import clean_text, fingerprint_text
@@ -115,18 +116,29 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     exclude = _selector(", ".join(rules.body_exclude)) if rules.body_exclude else None
     excluded = set(exclude(page.tree)) if exclude else set()
     result = extract_body(
-        page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None
+        page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
     )
+    if title_el is None and result.indices:
+        # no fitting <h1>: the visible headline is the block just before the body that agrees
+        # with the declared title (a styled paragraph, a table cell); read the body again with it
+        visible = visible_headline(page, result.lines, result.indices[0], names)
+        if visible is not None:
+            title, title_el = visible
+            result = extract_body(
+                page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
+            )
     container = result.container
     scope = _article_scope(page, title_el, container)
+    regions = _regions(result, scope)
 
     # 5. authors (before the body is final: a byline line opening the body is not body text)
-    opening = [b.text for b in result.blocks[:3]]
+    # the head's short lines first: a byline now sits there, outside the body
+    opening = [ln.text for ln in regions.head if len(ln.text.split()) <= 12][:3] + [b.text for b in result.blocks[:3]]
     authors, byline_lines = extract_authors(page, scope, opening, names, _selector(rules.authors))
     blocks = [b for b in result.blocks if b.text not in byline_lines]
 
     # 4. sources: the closing credit may sit just after the body container, inside the article
-    tail = _tail_lines(scope, container)
+    tail = [line.text for line in regions.tail]
     declared_sources = [v for v in (page.meta_first("source"), ld_text(page.ld_first("sourceOrganization"))) if v]
     sources = extract_sources([b.text for b in blocks if b.kind == "paragraph"], tail, declared_sources)
     blocks = _drop_closing_credit(blocks)
@@ -135,14 +147,6 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     captions = extract_captions(scope, url, _selector(rules.captions))
     caption_keys = {fingerprint_text(c.text) for c in captions}
     blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
-
-    # 8. verdict on the body
-    body_chars = sum(len(b.text) for b in blocks)
-    reason = verdict.listing_reason(page, body_chars, _link_lines(page))
-    if reason:
-        raise NotAnArticle(reason)
-    if not blocks:
-        raise NotAnArticle("no article text")
 
     # 6. dates
     paragraphs = [b.text for b in blocks if b.kind == "paragraph"] or [b.text for b in blocks]
@@ -153,6 +157,19 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
         title_el=title_el, title=title, first_paragraph=paragraphs[0] if paragraphs else None,
         last_paragraph=paragraphs[-1] if paragraphs else None,
     )
+
+
+    # 8. verdict on the structure: one headline, one main text
+    kept = {b.text for b in blocks}
+    body_lines = [result.lines[i] for i, b in zip(result.indices, result.blocks, strict=True) if b.text in kept]
+    reason = verdict.article_reason(
+        page, body_lines, title_el, _link_lines(page), dated=dates.published is not None
+    )
+    if reason:
+        raise NotAnArticle(reason)
+    if not blocks:
+        raise NotAnArticle("no article text")
+
     published = stamp(dates.published) if dates.published else None
     updated = stamp(dates.updated) if dates.updated else None
 
@@ -204,19 +221,11 @@ def _article_scope(page: Page, title_el: Any, container: Any) -> Any:
     return scope if scope is not None else container
 
 
-def _tail_lines(scope: Any, container: Any, limit: int = 8) -> list[str]:
-    """The first lines after the body container inside the article scope."""
-    if scope is None or container is None or scope is container:
-        return []
-    lines: list[str] = []
-    node = container
-    while node is not None and node is not scope and len(lines) < limit:
-        for sibling in node.itersiblings():
-            lines.extend(line.text for line in iter_lines(sibling, skip_hidden))
-            if len(lines) >= limit:
-                break
-        node = node.getparent()
-    return lines[:limit]
+def _regions(result: BodyResult, scope: Any) -> Regions:
+    """The article's head (headline to first body line) and tail (right after the body)."""
+    if not result.indices:
+        return Regions()
+    return find_regions(result.lines, result.headline, result.indices[0], result.indices[-1], scope)
 
 
 def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
