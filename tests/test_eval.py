@@ -14,7 +14,7 @@ import pytest
 
 from scraper.article import Article, Block, Caption, SourceCredit
 from scraper.cli import main
-from scraper.evaluation.runners import Credit, Output, from_record, run_akhbar, stored_record
+from scraper.evaluation.runners import Credit, Output, from_record, run_akhbar, stored_record, trafilatura_date
 from scraper.evaluation.scoring import Match, match_items, score_date, score_page, totals
 from scraper.evaluation.targets import missed
 from scraper.evaluation.truth import Truth, TruthError, load_truths, name_matches, source_matches
@@ -76,6 +76,17 @@ def stored(**fields) -> Output:
 def test_day_and_time_are_scored_apart(truth, out, day, time):
     score = score_date(truth, Output(**out))
     assert (score.day, score.time) == (day, time)
+
+
+def test_trafilatura_midnight_without_offset_is_a_day_not_a_time():
+    # htmldate, asked for a time, fills a date-only finding with a bare midnight
+    assert trafilatura_date("2024-03-03T00:00:00") == "2024-03-03"
+    assert trafilatura_date("2024-03-03T13:52:13+0000") == datetime(2024, 3, 3, 13, 52, 13, tzinfo=UTC)
+    assert trafilatura_date("2024-03-03T10:05:00") == datetime(2024, 3, 3, 10, 5)  # a time, offset unknown
+    timed = Output(published=trafilatura_date("2024-03-03T13:52:13+0000"))
+    assert score_date("2024-03-03T13:52+00:00", timed).time
+    day_only = Output(published=trafilatura_date("2024-03-03T00:00:00"))
+    assert score_date("2024-03-03T00:00+00:00", day_only).time is False
 
 
 def test_a_time_without_offset_says_why_it_is_wrong():

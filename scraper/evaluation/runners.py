@@ -15,9 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from scrapy.exceptions import DropItem
+from scrapy.settings import Settings
 
 from pipelines.normalize import NormalizePipeline
-from pipelines.validate import ValidatePipeline
+from pipelines.validate import DEFAULT_MIN_BODY_CHARS, ValidatePipeline
 from scraper.article import Article, CrawlItem, FetchedPage, NotAnArticle
 from scraper.extract import extract
 
@@ -35,7 +36,7 @@ class Output:
     """What one extractor gave for one page, reduced to the compared fields."""
 
     title: str | None = None
-    # the stored instant (aware; naive when the zone is unknown), or a trafilatura "YYYY-MM-DD"
+    # the stored instant (aware; naive when the zone is unknown), or a day alone as "YYYY-MM-DD"
     published: datetime | str | None = None
     published_local: str | None = None  # the printed wall time, when the record carries it
     published_precision: str | None = None  # second / minute / day / month, when the record carries it
@@ -54,7 +55,14 @@ class Output:
 
 Runner = Callable[[bytes, str], Output]
 
-_VALIDATE = ValidatePipeline()
+def _validate_pipeline() -> ValidatePipeline:
+    """Validation as the crawl configures it (the project's settings module)."""
+    settings = Settings()
+    settings.setmodule("settings", priority="project")
+    return ValidatePipeline(settings.getint("AKHBAR_MIN_BODY_CHARS", DEFAULT_MIN_BODY_CHARS))
+
+
+_VALIDATE = _validate_pipeline()
 _NORMALIZE = NormalizePipeline()
 
 
@@ -113,12 +121,42 @@ def trafilatura_problem() -> str | None:
     return None
 
 
+# htmldate (trafilatura's date finder) gives a time only when asked for one in its output format
+_TRAFILATURA_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def _trafilatura_date_params() -> dict[str, Any] | None:
+    try:
+        from trafilatura.settings import set_date_params
+    except ImportError:  # an older trafilatura: its own defaults, days only
+        return None
+    return {**set_date_params(True), "outputformat": _TRAFILATURA_DATE_FORMAT}
+
+
+def trafilatura_date(value: str | None) -> datetime | str | None:
+    """htmldate's answer: a bare midnight without offset is its way of saying "a day, no time"."""
+    if not value:
+        return None
+    for pattern in (_TRAFILATURA_DATE_FORMAT, "%Y-%m-%dT%H:%M:%S"):
+        try:
+            moment = datetime.strptime(value, pattern)
+            break
+        except ValueError:
+            continue
+    else:
+        return value[:10]
+    if moment.tzinfo is None and moment.time() == datetime.min.time():
+        return value[:10]
+    return moment
+
+
 def run_trafilatura(html: bytes, url: str) -> Output:
     import trafilatura
 
     start = time.perf_counter()
     try:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                          date_extraction_params=_trafilatura_date_params())
     except Exception as error:  # a baseline's crash is a result, not our failure
         return Output(error=f"{type(error).__name__}: {error}", seconds=time.perf_counter() - start)
     seconds = time.perf_counter() - start
@@ -128,7 +166,7 @@ def run_trafilatura(html: bytes, url: str) -> Output:
     author = data.get("author") or ""
     return Output(
         title=data.get("title"),
-        published=data.get("date"),
+        published=trafilatura_date(data.get("date")),
         body=data.get("text") or "",
         authors=[a.strip() for a in author.split(";") if a.strip()],
         seconds=seconds,
