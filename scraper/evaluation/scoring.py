@@ -286,7 +286,8 @@ class Totals:
             "times": self.times, "timed": self.timed, "include": self.include, "leaks": self.leaks,
             "captions": self.captions.as_dict(), "sources": self.sources.as_dict(), "authors": self.authors.as_dict(),
             "non_articles": self.non_articles, "non_articles_rejected": self.rejected,
-            "pages_per_second": round(self.pages_per_second, 2), "slowest_seconds": round(self.slowest, 4),
+            "pages_per_second": round(self.pages_per_second, 2) if self.seconds > 0 else None,
+            "slowest_seconds": round(self.slowest, 4),
             "slowest_page": self.slowest_page,
         }
 
