@@ -264,3 +264,52 @@ def test_reparse_fixes_a_day_stored_as_the_previous_evening(engine: Engine) -> N
         row = connection.execute(select(models.Article)).one()
     assert row.published_at == datetime(2021, 12, 7, tzinfo=UTC)
     assert (row.published_local, row.published_precision) == ("2021-12-07", "day")
+
+
+# --- every row of the tables is read where it applies, and not where it must not --------------------
+
+
+def _yaml(name: str) -> dict:
+    import yaml
+
+    from scraper.dates_data import DATA_DIR
+
+    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_every_country_code_gives_its_zone() -> None:
+    for code, zone in _yaml("places.yaml")["countries"].items():
+        assert domain_zone(f"https://news.example.{code}/a") == zone, code
+        assert domain_zone(f"https://news.example.com.{code}/a") == zone, code
+        assert domain_zone(f"https://{code}.example.com/a") is None, code  # a subdomain is not a country
+        html = f'<html lang="ar-{code.upper()}"><body><p>ن</p></body></html>'
+        assert locale_zone(parse(html, "https://x.com/")) == zone, code
+
+
+def test_every_dateline_city_gives_its_zone() -> None:
+    for city, zone in _yaml("places.yaml")["dateline_cities"].items():
+        assert dateline_zone(f"{city} - قال مسؤول") == zone, city
+        assert dateline_zone(f"{city} (رويترز) - قال مسؤول") == zone, city
+        assert dateline_zone(f"زار الوفد {city} - أمس") is None, city  # not at the start
+        assert dateline_zone(f"{city} مدينة كبيرة") is None, city  # no dateline separator
+
+
+def test_every_date_label_is_read_with_its_kind() -> None:
+    from scraper.dates import parse_date_match
+
+    labels = _yaml("labels.yaml")
+    for kind in ("published", "updated"):
+        for label in labels[kind]:
+            match = parse_date_match(f"{label}: 7 ديسمبر 2021", reference=datetime(2024, 9, 20))
+            assert match is not None and match.label == kind, label
+    assert parse_date_match("7 ديسمبر 2021", reference=datetime(2024, 9, 20)).label is None  # type: ignore[union-attr]
+
+
+def test_every_relative_day_word_counts_back_from_the_reference() -> None:
+    from datetime import timedelta
+
+    from scraper.dates import parse_date
+
+    reference = datetime(2024, 3, 1, 12, 0)
+    for word, back in _yaml("labels.yaml")["relative"]["words"].items():
+        assert parse_date(word, reference=reference) == datetime(2024, 3, 1) - timedelta(days=back), word
