@@ -146,6 +146,14 @@ def test_zone_printed_in_the_text_wins() -> None:
     assert cairo.published_local == "2022-05-03T18:45+02:00" and cairo.published_zone_source == "text"
 
 
+def test_relative_byline_counts_back_from_the_fetch_time() -> None:
+    article = extracted(page("نشر منذ ساعتين"))
+    assert article.published_at == datetime(2024, 9, 20, 10, 0, tzinfo=UTC)
+    assert (article.published_local, article.published_zone_source) == ("2024-09-20T10:00+00:00", "metadata")
+    cairo = extracted(page("نشر منذ ساعتين"), "https://news.example.com.eg/a/1")
+    assert (cairo.published_local, cairo.published_zone_source) == ("2024-09-20T13:00+03:00", "domain")
+
+
 def test_metadata_offset_is_its_own_zone() -> None:
     meta = '<meta property="article:published_time" content="2022-05-03T18:45:10+03:00">'
     article = extracted(page("", extra_head=meta))

@@ -130,6 +130,8 @@ def _from_match(match: DateMatch, zone: PageZone, kind: str, raw: str | None = N
     value = match.value
     if match.has_zone:
         source: ZoneSource = "metadata" if kind in ("jsonld", "meta", "time") else "text"
+    elif match.relative and zone.name is None and value.tzinfo is not None:
+        source = "metadata"  # `منذ ساعتين`: an instant counted back from the fetch time, in its offset
     elif value.tzinfo is not None:  # read in the page zone by scraper.dates (tz=...)
         source = zone.source
     else:
