@@ -73,11 +73,15 @@ def parse_date_match(text: str, *, reference: datetime | None = None, tz: str | 
     """The best single date of a header/byline: published before updated, absolute before relative,
     Gregorian before Hijri (`... هـ الموافق ... م`), then the first."""
     try:
-        found = _scan(text, reference, tz, running=False)
+        return _best(text, reference, tz)
     except Exception:  # the contract is "never raises"; a bug here must not kill a crawl
         if strict:
             raise
         return None
+
+
+def _best(text: str, reference: datetime | None, tz: str | None) -> DateMatch | None:
+    found = _scan(text, reference, tz, running=False)
     if not found:
         return _fallback(text, reference, tz)
     best = max(found, key=lambda m: (m.label != "updated", not m.relative, m.calendar == "gregorian", -m.start))
@@ -116,15 +120,15 @@ def _fallback(text: str, reference: datetime | None, tz: str | None) -> DateMatc
     day, month and year must all be there, so a stray number is never taken for a date."""
     if not isinstance(text, str) or len(text) > 200 or not _LATIN_DATE_LIKE.match(text):
         return None
-    try:
-        import dateparser
+    import dateparser
 
-        zone = _zone(tz) if tz else None
-        settings: dict[str, object] = {"STRICT_PARSING": True, "DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past"}
-        if reference is not None:
-            settings["RELATIVE_BASE"] = reference.replace(tzinfo=None)
+    zone = _zone(tz) if tz else None
+    settings: dict[str, object] = {"STRICT_PARSING": True, "DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past"}
+    if reference is not None:
+        settings["RELATIVE_BASE"] = reference.replace(tzinfo=None)
+    try:
         value = dateparser.parse(text.strip(), languages=_FALLBACK_LANGUAGES, settings=settings)  # type: ignore[arg-type]
-    except Exception:  # dateparser raises on some odd input; the contract here is "never raises"
+    except Exception:  # dateparser's own errors on odd input (not ours: strict mode does not apply)
         return None
     if value is None:
         return None
