@@ -257,6 +257,26 @@ def test_stored_day_is_the_printed_day(engine: Engine) -> None:
     assert row.published_zone_source == "site"
 
 
+def test_a_day_is_found_by_its_day_and_exported_as_printed(engine: Engine) -> None:
+    import csv
+    import io
+
+    from sqlalchemy.orm import Session
+
+    from scraper.storage.export import write_csv
+    from scraper.storage.queries import ArticleFilter, iter_records
+
+    ArticleWriter(engine, worker=False).store([_item(page("7 ديسمبر 2021"), DAY_URL)])
+    with Session(engine) as session:
+        same_day = list(iter_records(session, ArticleFilter(since=datetime(2021, 12, 7, tzinfo=UTC))))
+        day_before = list(iter_records(session, ArticleFilter(until=datetime(2021, 12, 7, tzinfo=UTC))))
+        out = io.StringIO()
+        write_csv(iter_records(session, ArticleFilter()), out)
+    assert len(same_day) == 1 and day_before == []  # `--since 2021-12-07` finds it, `--until` that day does not
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert (row["published_local"], row["published_precision"]) == ("2021-12-07", "day")
+
+
 def test_reparse_fixes_a_day_stored_as_the_previous_evening(engine: Engine) -> None:
     item = _item(page("7 ديسمبر 2021"), DAY_URL)
     assert item.article is not None

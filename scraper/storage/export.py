@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 FORMATS = ("jsonl", "csv", "parquet")
 CSV_COLUMNS = (
     "id", "site", "canonical_url", "url", "title", "subtitle", "published_at", "published_raw",
-    "published_calendar", "updated_at", "section", "language", "authors", "sources", "captions", "tags",
+    "published_calendar", "published_local", "published_precision", "published_zone_source", "updated_at",
+    "section", "language", "authors", "sources", "captions", "tags",
     "image_url", "body", "content_hash", "story_cluster", "revisions", "first_seen_at", "last_seen_at",
 )  # fmt: skip
 LIST_SEPARATOR = " | "
@@ -29,6 +30,7 @@ PARQUET_SCHEMA = pa.schema(
     [
         ("id", pa.int64()), ("site", _TEXT), ("canonical_url", _TEXT), ("url", _TEXT), ("title", _TEXT),
         ("subtitle", _TEXT), ("published_at", _TIME), ("published_raw", _TEXT), ("published_calendar", _TEXT),
+        ("published_local", _TEXT), ("published_precision", _TEXT), ("published_zone_source", _TEXT),
         ("updated_at", _TIME), ("section", _TEXT), ("language", _TEXT), ("authors", pa.list_(_TEXT)),
         ("sources", pa.list_(pa.struct([("name", _TEXT), ("canonical", _TEXT)]))),
         ("captions", pa.list_(pa.struct([("text", _TEXT), ("credit", _TEXT), ("image_url", _TEXT)]))),
