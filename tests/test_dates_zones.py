@@ -179,6 +179,16 @@ def test_header_clock_and_sidebar_dates_are_not_the_article_date() -> None:
     assert no_byline.published_local is None  # the clock over the page and the sidebar's date are not it
 
 
+def test_a_date_over_the_headline_counts_inside_the_article_only() -> None:
+    inside = page("", head="").replace('<div class="main"><h1>', '<div class="main"><p>7 ديسمبر 2021</p><h1>')
+    assert extracted(inside).published_local == "2021-12-07"
+    in_body = (
+        "<html><body><p>الجمعة 20 سبتمبر 2024</p><h1>وزير الخارجية يلتقي نظيره لبحث ملفات المنطقة</h1>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></body></html>"
+    )
+    assert extracted(in_body).published_local is None  # the site header's clock, not the article's date
+
+
 def test_a_dek_that_mentions_a_date_is_not_a_byline() -> None:
     dek = "<p>الوزير قال إن الاتفاق الذي وقع في 7 ديسمبر 2021 لم ينفذ حتى الآن بسبب خلافات حول البنود المالية</p>"
     assert extracted(page("", head=dek)).published_local is None

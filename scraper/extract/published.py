@@ -235,7 +235,8 @@ def byline_lines(
         below = lines[head_at + 1 : min(stop, head_at + 1 + HEAD_LINES_BELOW)]
         if body_at is not None and body_at > head_at:
             below += opening
-        above = lines[max(0, head_at - HEAD_LINES_ABOVE) : head_at]
+        # over the headline only inside an article element: over a headline in <body> is the site header
+        above = lines[max(0, head_at - HEAD_LINES_ABOVE) : head_at] if scope.tag != "body" else []
         # below the headline first (the byline's place); a kicker or dateline over it after
         head = [(d, line) for d, line in enumerate(below, 1)]
         head += [(len(below) + d, line) for d, line in enumerate(reversed(above), 1)]
