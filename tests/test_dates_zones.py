@@ -33,7 +33,7 @@ def page(
     byline: str = "", *, head: str = "", first: str = PARAGRAPH, after: str = "", header: str = "", extra_head: str = ""
 ) -> str:
     """A constructed article page: a site header, the headline, a byline line, the body, what follows."""
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>عنوان الخبر</title>{extra_head}</head>
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>وزير الخارجية يلتقي نظيره لبحث ملفات المنطقة | أخبار</title>{extra_head}</head>
 <body><div class="top">{header}</div>
 <div class="main"><h1>وزير الخارجية يلتقي نظيره لبحث ملفات المنطقة</h1>{head}
 <div class="by">{byline}</div>
@@ -199,6 +199,13 @@ def test_nearest_to_the_headline_first_and_update_apart() -> None:
     article = extracted(page("نشر في: 7 ديسمبر 2021 10:00 | آخر تحديث: 8 ديسمبر 2021 09:15"))
     assert article.published_local == "2021-12-07T10:00"
     assert article.updated_local == "2021-12-08T09:15"
+
+
+def test_the_line_nearest_the_headline_wins() -> None:
+    head = "<p>الثلاثاء 7 ديسمبر 2021</p>"  # right under the headline
+    article = extracted(page("كتب محمد علي - 5 ديسمبر 2021 10:00", head=head))
+    assert article.title == "وزير الخارجية يلتقي نظيره لبحث ملفات المنطقة"  # the headline is located
+    assert article.published_local == "2021-12-07"
 
 
 def test_labelled_stamp_after_the_body() -> None:
