@@ -33,7 +33,8 @@ def page(
     byline: str = "", *, head: str = "", first: str = PARAGRAPH, after: str = "", header: str = "", extra_head: str = ""
 ) -> str:
     """A constructed article page: a site header, the headline, a byline line, the body, what follows."""
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>وزير الخارجية يلتقي نظيره لبحث ملفات المنطقة | أخبار</title>{extra_head}</head>
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>وزير الخارجية يلتقي نظيره لبحث ملفات المنطقة | أخبار</title>{extra_head}</head>
 <body><div class="top">{header}</div>
 <div class="main"><h1>وزير الخارجية يلتقي نظيره لبحث ملفات المنطقة</h1>{head}
 <div class="by">{byline}</div>
