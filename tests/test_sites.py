@@ -256,14 +256,20 @@ def test_names_and_titles_are_unique() -> None:
 
 @pytest.mark.skipif(not SHARED_PAGES.is_dir(), reason="../shared/pages is not on this machine")
 def test_real_pages_belong_to_sites_that_say_they_were_verified_by_them() -> None:
+    # Pages of undeclared sites (a rights group, the EU, non-article pages) are read by the generic
+    # extractor and scored by `akhbar eval`; a page of a declared site must be cited by it.
+    declared_pages = 0
     for truth in sorted(SHARED_PAGES.glob("*.json")):
         data = json.loads(truth.read_text(encoding="utf-8"))
         site = site_for_url(data["url"])
-        assert site is not None, f"{data['url']} has no declared site"
+        if site is None or data.get("article") is False:
+            continue
+        declared_pages += 1
         assert site.verified and data["file"] in site.verified, f"{site.name} should cite {data['file']}"
         if site.article_url:
             path = urlsplit(data["url"]).path
             assert re.search(site.article_url, path), f"{site.name}'s article_url misses {path}"
+    assert declared_pages >= 1, "no page of ../shared/pages belongs to a declared site"
     for site in ALL_SITES:
         for match in re.finditer(r"\.\./shared/(\S+)", site.verified or ""):
             assert (ROOT.parent / "shared" / match.group(1)).exists(), f"{site.name}: {match.group(0)}"

@@ -27,7 +27,10 @@ SITE = Site(
         "https://www.youm7.com/Section/أخبار-الرياضة/298/1",
     ),
     article_url=r"^/story/\d{4}/\d{1,2}/\d{1,2}/",
-    verified="real page: ../shared/pages/youm7.com__4943459.html (2020)",
+    verified=(
+        "real pages: ../shared/pages/youm7.com__4943459.html (2020), ../shared/pages/youm7.com__6573469.html"
+        " and ../shared/pages/youm7.com__6574622.html (2024, the DOM as a browser held it)"
+    ),
     notes=(
         "Time-zone trap on the real page: meta article:published_time carries 'Z' but is Cairo "
         "local time (the visible stamp agrees with it as Cairo time). Header clock is crawl time; "
