@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from scraper.extract import extract
-from scraper.extract.captions import split_credit
 from scraper.sites.base import Site
 
 FETCHED = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
@@ -111,94 +110,6 @@ def test_density_finds_body_without_structure():
     assert "الرئيسية" not in article.body
 
 
-# --- captions
-
-
-@pytest.mark.parametrize(
-    ("raw", "text", "credit"),
-    [
-        ("من لقاء الرئيسين في جنيف (أرشيف - غيتي)", "من لقاء الرئيسين في جنيف", "أرشيف - غيتي"),
-        ("متظاهرون في الساحة (رويترز)", "متظاهرون في الساحة", "رويترز"),
-        ("التعليق على الصورة، متظاهرون في الساحة صدر الصورة، EPA", "متظاهرون في الساحة", "EPA"),
-        ("الوزير خلال الزيارة - تصوير: أحمد علي", "الوزير خلال الزيارة", "أحمد علي"),
-        ("الوزير خلال الزيارة (يمين الصورة مع الوفد المرافق له في القاعة)", None, None),
-    ],
-)
-def test_caption_credit_split(raw, text, credit):
-    got_text, got_credit = split_credit(raw)
-    assert got_text == (text or raw)
-    assert got_credit == credit
-
-
-def test_duplicate_caption_once_and_teasers_excluded():
-    fig = '<figure><img src="/i/a.jpg"><figcaption>الوزير خلال المؤتمر (رويترز)</figcaption></figure>'
-    hidden = '<div class="lightbox" hidden><p class="caption">الوزير خلال المؤتمر (رويترز)</p></div>'
-    teaser = (
-        '<div class="related"><a href="/other"><figure><img src="/i/b.jpg">'
-        "<figcaption>خبر آخر</figcaption></figure></a></div>"
-    )
-    article = run(page(fig + hidden + body() + teaser))
-    assert [(c.text, c.credit, c.image_url) for c in article.captions] == [
-        ("الوزير خلال المؤتمر", "رويترز", "https://news.example.org/i/a.jpg")
-    ]
-    assert "الوزير خلال المؤتمر" not in article.body
-
-
-# --- sources
-
-
-def sources_of(html: str) -> list[tuple[str, str | None]]:
-    return [(s.name, s.canonical) for s in run(html).sources]
-
-
-def test_sources_closing_line():
-    assert sources_of(page(body("<p>المصدر: وكالات</p>"))) == [("وكالات", "Agencies")]
-
-
-def test_sources_dateline_cnn():
-    first = f"<p>دمشق، سوريا (CNN) -- {PARA}</p>"
-    assert sources_of(page(first + body())) == [("CNN", "CNN")]
-
-
-def test_sources_dateline_mena():
-    first = f"<p>القاهرة - أ ش أ: {PARA}</p>"
-    assert sources_of(page(first + body())) == [("أ ش أ", "MENA")]
-
-
-def test_sources_trailing_petra():
-    assert sources_of(page(body(f"<p>{PARA} --(بترا)</p>"))) == [("بترا", "Petra")]
-
-
-def test_source_mentioned_in_a_sentence_is_not_a_credit():
-    assert sources_of(page(body(f"<p>وقال المصدر إن {PARA}</p>"))) == []
-
-
-# --- authors
-
-
-@pytest.mark.parametrize(
-    ("byline", "names"),
-    [
-        ('<span class="writeBy">كتبت أسماء نصار</span>', ["أسماء نصار"]),
-        ('<div class="author">كتب محمد علي - القاهرة</div>', ["محمد علي"]),
-        ('<p class="byline">بقلم: سامي خليل</p>', ["سامي خليل"]),
-        ("<p><strong>حوار: آسيا العتروس</strong></p>", ["آسيا العتروس"]),
-    ],
-)
-def test_bylines(byline, names):
-    article = run(page(byline + body()))
-    assert article.authors == names
-    assert names[0] not in article.body
-
-
-def test_jsonld_authors_split_on_waw():
-    head = (
-        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"عنوان الخبر الرئيسي عن المفاوضات",'
-        '"author":{"@type":"Person","name":"كايلا إبستين وأنجليكا كاساس"}}</script>'
-    )
-    assert run(page(body(), head)).authors == ["كايلا إبستين", "أنجليكا كاساس"]
-
-
 # --- dates
 
 
@@ -293,31 +204,3 @@ def test_language_from_text_not_wrong_lang_attribute():
 def test_lead_image_from_jsonld_is_a_url_never_a_name(image, expected):
     head = f'<script type="application/ld+json">{{"@type":"NewsArticle","image":{image}}}</script>'
     assert run(page(body(), head)).image_url == expected
-
-
-# --- the language tables drive the extractor: every row is read
-
-
-def _table(name: str) -> dict:
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(__file__).resolve().parents[1] / "scraper" / "data" / name
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def test_every_source_label_opens_a_closing_credit():
-    from scraper.extract.sources import closing_credit
-
-    for label in _table("boilerplate.yaml")["source_labels"]:
-        assert closing_credit(f"{label}: رويترز") == ["رويترز"], label
-        assert closing_credit(f"وقال {label} إن الاجتماع انتهى") is None, label
-
-
-def test_every_byline_joiner_splits_two_full_names():
-    from scraper.extract.authors import person_names
-
-    for joiner in _table("bylines.yaml")["joiners"]:
-        text = f"سامي خليل{joiner if joiner.startswith(' ') else joiner + ' '}أسماء نصار"
-        assert person_names(text) == ["سامي خليل", "أسماء نصار"], repr(joiner)

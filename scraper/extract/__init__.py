@@ -32,7 +32,7 @@ from scraper.extract.dom import common_ancestor, element_text, iter_lines, skip_
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates
-from scraper.extract.sources import closing_credit, extract_sources
+from scraper.extract.sources import closing_credit, extract_sources, standalone_credit
 from scraper.extract.title import extract_title, site_names
 from scraper.sites.base import Site, SiteRules
 from scraper.sites.registry import site_for_url
@@ -118,12 +118,14 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     scope = _article_scope(page, title_el, container)
 
     # 5. authors (before the body is final: a byline line opening the body is not body text)
-    opening = [b.text for b in result.blocks[:3]]
-    authors, byline_lines = extract_authors(page, scope, opening, names, _selector(rules.authors))
+    tail = _tail_lines(scope, container)
+    head = _head_lines(scope, title_el, result.blocks[0].text if result.blocks else None)
+    texts = [b.text for b in result.blocks]
+    byline_at = [*head, *texts[:3], *texts[-2:], *tail[:4]]
+    authors, byline_lines = extract_authors(page, scope, byline_at, names, _selector(rules.authors))
     blocks = [b for b in result.blocks if b.text not in byline_lines]
 
     # 4. sources: the closing credit may sit just after the body container, inside the article
-    tail = _tail_lines(scope, container)
     declared_sources = [v for v in (page.meta_first("source"), ld_text(page.ld_first("sourceOrganization"))) if v]
     sources = extract_sources([b.text for b in blocks if b.kind == "paragraph"], tail, declared_sources)
     blocks = _drop_closing_credit(blocks)
@@ -190,15 +192,36 @@ def _article_scope(page: Page, title_el: Any, container: Any) -> Any:
     return scope if scope is not None else container
 
 
+def _head_lines(scope: Any, title_el: Any, first_text: str | None, limit: int = 12) -> list[str]:
+    """The lines between the headline and the first body paragraph inside the article scope
+    (bylines, dates, the lead image's caption), links left out."""
+    if scope is None or title_el is None:
+        return []
+    lines: list[str] = []
+    started = False
+    for line in iter_lines(scope, skip_hidden):
+        if line.owner is title_el or title_el in line.owner.iterancestors():
+            started = True
+            continue
+        if not started:
+            continue
+        if line.text == first_text or len(lines) >= limit:
+            break
+        if line.link_density <= 0.5:
+            lines.append(line.text)
+    return lines
+
+
 def _tail_lines(scope: Any, container: Any, limit: int = 8) -> list[str]:
-    """The first lines after the body container inside the article scope."""
+    """The first lines after the body container inside the article scope, links left out (a
+    related headline is not a credit)."""
     if scope is None or container is None or scope is container:
         return []
     lines: list[str] = []
     node = container
     while node is not None and node is not scope and len(lines) < limit:
         for sibling in node.itersiblings():
-            lines.extend(line.text for line in iter_lines(sibling, skip_hidden))
+            lines.extend(line.text for line in iter_lines(sibling, skip_hidden) if line.link_density <= 0.5)
             if len(lines) >= limit:
                 break
         node = node.getparent()
@@ -210,6 +233,8 @@ def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
     out = list(blocks)
     for index in range(len(out) - 1, max(len(out) - 4, -1), -1):
         names = closing_credit(out[index].text)
+        if names is None and index == len(out) - 1:
+            names = standalone_credit(out[index].text)  # a last line "وكالات" or "(رويترز)"
         if names is not None:
             del out[index : index + (1 if names else 2)]
             break

@@ -57,19 +57,20 @@ AGENCY_PATTERN = _alternation([name for agency in AGENCIES for name in agency.na
 _boiler = _load("boilerplate.yaml")
 BLOCK_STARTS: tuple[str, ...] = (*(fold(p) for p in _boiler["block_starts"] if fold(p)), "©")
 BLOCK_CONTAINS: tuple[str, ...] = tuple(clean_text(p) for p in _boiler["block_contains"])
-CAPTION_LABELS: tuple[str, ...] = tuple(
-    sorted((clean_text(p) for p in _boiler["caption_labels"]), key=len, reverse=True)
-)
-CREDIT_LABELS: tuple[str, ...] = tuple(
-    sorted((clean_text(p) for p in _boiler["credit_labels"]), key=len, reverse=True)
-)
-CREDIT_WORDS: frozenset[str] = frozenset(fold(w) for w in _boiler["credit_words"])
 _tokens = [str(t).lower() for t in _boiler["chrome_tokens"]]
 CHROME_SUBSTRINGS: tuple[str, ...] = tuple(t for t in _tokens if len(t) >= 4)
 CHROME_PARTS: frozenset[str] = frozenset(t for t in _tokens if len(t) < 4)
 
+_credits = _load("credits.yaml")
+CAPTION_LABELS: tuple[str, ...] = tuple(
+    sorted((clean_text(p) for p in _credits["caption_labels"]), key=len, reverse=True)
+)
+CREDIT_LABELS: tuple[str, ...] = tuple(
+    sorted((clean_text(p) for p in _credits["credit_labels"]), key=len, reverse=True)
+)
+CREDIT_WORDS: frozenset[str] = frozenset(fold(w) for w in _credits["credit_words"])
 # Labels of a closing "المصدر: ..." credit line, as a regex alternation.
-SOURCE_LABEL_PATTERN = _alternation([clean_text(str(p)) for p in _boiler["source_labels"]])
+SOURCE_LABEL_PATTERN = _alternation([clean_text(str(p)) for p in _credits["source_labels"]])
 
 _bylines = _load("bylines.yaml")
 BYLINE_LABELS: tuple[str, ...] = tuple(
@@ -77,6 +78,8 @@ BYLINE_LABELS: tuple[str, ...] = tuple(
 )
 BYLINE_ROLES: frozenset[str] = frozenset(clean_text(p) for p in _bylines["roles"])
 BYLINE_ROLE_PHRASES: tuple[str, ...] = tuple(p for p in BYLINE_ROLES if " " in p or "," in p)
+BYLINE_TITLES: frozenset[str] = frozenset(fold(str(p)) for p in _bylines["titles"])
+NOT_NAME_WORDS: frozenset[str] = frozenset(fold(str(p)) for p in _bylines["not_name_words"])
 
 
 def _joiner(joiner: str) -> str:
