@@ -45,7 +45,7 @@ _NOT_A_NAME = re.compile(r"\d|https?:|www\.|@|[.!?؟؛\"«»]\S")
 # a byline line is short: a label, one to three names, a role or a city
 _LINE_WORDS = 14
 _LINE_CHARS = 120
-_TLDS = frozenset({"com", "net", "org", "tv", "co", "uk", "eg", "info", "news", "ar", "www"})
+_TLDS = frozenset({"com", "net", "org", "co", "uk", "info", "www"})
 
 
 def strip_label(text: str) -> tuple[str, bool]:
@@ -111,10 +111,10 @@ def person_names(
 
 
 def _name_shaped(words: list[str]) -> bool:
-    folded = [fold(w) for w in words]
-    if any(w in NOT_NAME_WORDS for w in folded):
+    # matched as printed, not folded: "على" (on) folds to "علي" (a name)
+    if any(clean_text(w) in NOT_NAME_WORDS for w in words):
         return False
-    first = folded[0]
+    first = fold(words[0])
     # a definite noun opens a sentence ("الحكومة تدرس ..."), not a name, unless it is a title
     return not (first.startswith("ال") and first not in BYLINE_TITLES)
 

@@ -66,10 +66,8 @@ def credit_line(text: str, *, arabic_page: bool = True) -> str | None:
     ``Reuters / Giles Elgood``, ``أرشيف - غيتي``), else None."""
     text = clean_text(text)
     for label in CREDIT_LABELS:
-        if text.startswith(label):
-            rest = text[len(label):]
-            if not rest or rest[0] in " :،,-–©" or label == "©" or not label[-1].isalpha():
-                return clean_text(rest.strip(" :،,()-–")) or text
+        if _labelled(text, label) or (text.startswith(label) and text[len(label):][:1] == " "):
+            return clean_text(text[len(label):].strip(" :،,()-–")) or text
     inner = text.strip("()[] ")
     if _is_credit(inner):
         return inner
@@ -79,16 +77,37 @@ def credit_line(text: str, *, arabic_page: bool = True) -> str | None:
     return None
 
 
+def _labelled(text: str, label: str) -> bool:
+    """``label`` opens ``text`` as a label: it ends in punctuation (``صدر الصورة،``, ``©``) or
+    a colon or comma follows it; "الصورة رقم ..." does not open with the label "الصورة"."""
+    if not text.startswith(label):
+        return False
+    rest = text[len(label):]
+    return not label[-1].isalnum() or not rest or rest.lstrip()[:1] in (":", "،", ",")
+
+
+def strip_caption_label(text: str) -> str:
+    for label in CAPTION_LABELS:
+        if _labelled(text, label):
+            return text[len(label):].lstrip(" :،,")
+    return text
+
+
+def _credit_label_at(text: str, index: int, label: str) -> bool:
+    """A credit label inside a caption: after a separator (`` - تصوير``, ``(تصوير``), or set off
+    as a label (``صدر الصورة،``, ``تصوير:``, ``©``); ``أثناء تصوير الحدث`` is a sentence."""
+    before = text[:index].rstrip()
+    if index > 0 and text[index - 1].isalnum():
+        return False
+    return before[-1:] in ("-", "–", "—", "|", "/", "(", ".") or _labelled(text[index:], label)
+
+
 def split_credit(text: str) -> tuple[str, str | None]:
     """``من لقاء ... (أرشيف - غيتي)`` -> (``من لقاء ...``, ``أرشيف - غيتي``)."""
-    text = clean_text(text)
-    for label in CAPTION_LABELS:
-        if text.startswith(label):
-            text = text[len(label):].lstrip(" :،,")
-            break
+    text = strip_caption_label(clean_text(text))
     for label in CREDIT_LABELS:
         index = text.find(label)
-        if index > 0 and text[index - 1] in " (-–—|/.":
+        if index > 0 and _credit_label_at(text, index, label):
             credit = text[index + len(label):].strip(" :،,()")
             return clean_text(text[:index].rstrip(" -–—|/(")), clean_text(credit) or None
     match = _TRAILING_PAREN.search(text)
@@ -282,11 +301,7 @@ def _from_lines(lines: list[Line], arabic: bool) -> tuple[str, str | None] | Non
     texts: list[str] = []
     credit: str | None = None
     for line in lines:
-        text = line.text
-        for label in CAPTION_LABELS:
-            if text.startswith(label):
-                text = text[len(label):].lstrip(" :،,")
-                break
+        text = strip_caption_label(line.text)
         if not text:
             continue
         found = credit_line(text, arabic_page=arabic)
