@@ -204,3 +204,31 @@ def test_language_from_text_not_wrong_lang_attribute():
 def test_lead_image_from_jsonld_is_a_url_never_a_name(image, expected):
     head = f'<script type="application/ld+json">{{"@type":"NewsArticle","image":{image}}}</script>'
     assert run(page(body(), head)).image_url == expected
+
+
+# --- regions: the article's head and tail, by position
+
+
+def test_regions_head_and_tail_by_position():
+    import lxml.html
+
+    from scraper.extract.regions import find_regions, line_index, page_lines
+
+    doc = lxml.html.fromstring(
+        "<html><body><div class='clock'>الخميس 2 مايو 2024</div><article><h1>العنوان</h1>"
+        "<div>كتب سامي خليل</div><div>نشر في 1 مايو 2024</div>"
+        f"<p>{PARA}</p><p>{PARA}</p><p>المصدر: رويترز</p>"
+        "<h2>أخبار ذات صلة</h2><a href='/1'>خبر آخر</a></article>"
+        "<aside>الأكثر قراءة</aside></body></html>"
+    )
+    lines = page_lines(doc.find("body"))
+    texts = [ln.text for ln in lines]
+    article = doc.find(".//article")
+    regions = find_regions(
+        lines, line_index(lines, doc.find(".//h1")), texts.index(PARA), texts.index(PARA) + 1, article
+    )
+    assert [ln.text for ln in regions.head] == ["كتب سامي خليل", "نشر في 1 مايو 2024"]
+    assert [ln.text for ln in regions.tail] == ["المصدر: رويترز"]
+    # without a headline line the head reaches back to the edge of the article, not the clock
+    regions = find_regions(lines, None, texts.index(PARA), texts.index(PARA) + 1, article)
+    assert [ln.text for ln in regions.head] == ["كتب سامي خليل", "نشر في 1 مايو 2024"]

@@ -28,10 +28,11 @@ from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
 from scraper.extract.body import extract_body, is_boilerplate
 from scraper.extract.captions import extract_captions
-from scraper.extract.dom import common_ancestor, element_text, iter_lines, skip_hidden
+from scraper.extract.dom import common_ancestor, element_text
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates
+from scraper.extract.regions import Regions, find_regions, line_index, page_lines
 from scraper.extract.sources import closing_credit, extract_sources, standalone_credit
 from scraper.extract.title import extract_title, site_names
 from scraper.sites.base import Site, SiteRules
@@ -116,10 +117,12 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     )
     container = result.container
     scope = _article_scope(page, title_el, container)
+    regions = _regions(page, title_el, result, scope)
 
     # 5. authors (before the body is final: a byline line opening the body is not body text)
-    tail = _tail_lines(scope, container)
-    head = _head_lines(scope, title_el, result.blocks[0].text if result.blocks else None)
+    # (links left out of head and tail: a related headline is neither a byline nor a credit)
+    head = [line.text for line in regions.head if line.link_density <= 0.5]
+    tail = [line.text for line in regions.tail if line.link_density <= 0.5]
     texts = [b.text for b in result.blocks]
     byline_at = [*head, *texts[:3], *texts[-2:], *tail[:4]]
     authors, byline_lines = extract_authors(page, scope, byline_at, names, _selector(rules.authors))
@@ -192,40 +195,26 @@ def _article_scope(page: Page, title_el: Any, container: Any) -> Any:
     return scope if scope is not None else container
 
 
-def _head_lines(scope: Any, title_el: Any, first_text: str | None, limit: int = 12) -> list[str]:
-    """The lines between the headline and the first body paragraph inside the article scope
-    (bylines, dates, the lead image's caption), links left out."""
-    if scope is None or title_el is None:
-        return []
-    lines: list[str] = []
-    started = False
-    for line in iter_lines(scope, skip_hidden):
-        if line.owner is title_el or title_el in line.owner.iterancestors():
-            started = True
-            continue
-        if not started:
-            continue
-        if line.text == first_text or len(lines) >= limit:
-            break
-        if line.link_density <= 0.5:
-            lines.append(line.text)
-    return lines
+def _regions(page: Page, title_el: Any, result: Any, scope: Any) -> Regions:
+    """The article's head (headline to first body line) and tail (right after the body)."""
+    root = page.tree.find("body")
+    if root is None or not result.blocks:
+        return Regions()
+    lines = page_lines(root)
+    texts = {b.text for b in result.blocks}
+    container = result.container
+    body = [i for i, ln in enumerate(lines) if ln.text in texts and (container is None or _within(ln.owner, container))]
+    if not body:
+        return Regions()
+    return find_regions(lines, line_index(lines, title_el, last=True), body[0], body[-1], scope)
 
 
-def _tail_lines(scope: Any, container: Any, limit: int = 8) -> list[str]:
-    """The first lines after the body container inside the article scope, links left out (a
-    related headline is not a credit)."""
-    if scope is None or container is None or scope is container:
-        return []
-    lines: list[str] = []
-    node = container
-    while node is not None and node is not scope and len(lines) < limit:
-        for sibling in node.itersiblings():
-            lines.extend(line.text for line in iter_lines(sibling, skip_hidden) if line.link_density <= 0.5)
-            if len(lines) >= limit:
-                break
-        node = node.getparent()
-    return lines[:limit]
+def _within(el: Any, ancestor: Any) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
 
 
 def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
