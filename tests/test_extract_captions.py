@@ -193,3 +193,15 @@ def test_url_is_the_images() -> None:
     assert [c.image_url for c in run(page(paragraphs(), before_body=lead)).captions] == [
         URL.split("/2024")[0] + "/i/lazy.jpg"
     ]
+
+
+@pytest.mark.parametrize(
+    "beside",
+    [
+        '<div><img src="/i/avatar.jpg"><div>كتب سامي خليل</div></div>',  # the author's photo
+        '<div><img src="/i/v.jpg"><div>الخميس 2 مايو 2024 10:30 ص</div></div>',  # a video's date
+        '<div><img src="/i/s.jpg"><div>مشاركة</div></div>',  # one word: a button's label
+    ],
+)
+def test_byline_date_or_label_beside_an_image_is_not_a_caption(beside: str) -> None:
+    assert captions(page(paragraphs(), before_body=beside)) == []

@@ -28,6 +28,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from scraper.article import Caption
+from scraper.dates import find_dates
+from scraper.extract.authors import strip_label
 from scraper.extract.data import CAPTION_LABELS, CREDIT_LABELS, CREDIT_WORDS, agency_for, fold
 from scraper.extract.dom import HEADINGS, SKIP_TAGS, Line, is_hidden, iter_lines
 from scraper.text import clean_text, fingerprint_text
@@ -281,6 +283,14 @@ class _Teaser(Exception):
     """The box is another article's teaser: a picture beside a headline link."""
 
 
+def _byline_or_stamp(text: str) -> bool:
+    """A byline (``كتب سامي خليل``) or a line that is mostly a date or a time is not a caption."""
+    if strip_label(text)[1]:
+        return True
+    printed = sum(len(match.raw) for match in find_dates(text))
+    return printed >= 0.6 * len(text)
+
+
 def _from_figure(unit: Any, box: Any, scope: Any, arabic: bool) -> tuple[str, str | None] | None:
     for node in [box, *_up_to(box, scope)]:
         if node.tag == "a" and _ARABIC.search(_bounded_text(node, _FIGURE_CHARS) or ""):
@@ -308,6 +318,8 @@ def _from_lines(lines: list[Line], arabic: bool) -> tuple[str, str | None] | Non
         if found is not None:
             credit = credit or found
             continue
+        if _byline_or_stamp(text):
+            continue  # an author's photo beside the byline, a video's date
         texts.append(text)
     if not texts:
         return None
@@ -381,7 +393,7 @@ def _unique(found: list[tuple[str, str | None, str | None]]) -> list[Caption]:
     seen: set[str] = set()
     for text, credit, url in found:
         key = fingerprint_text(text)
-        if len(text) < 3 or not key or key in seen:
+        if len(text.split()) < 2 or not key or key in seen:  # one word is a label ("مشاركة"), not a caption
             continue
         seen.add(key)
         out.append(Caption(text=text, credit=credit, image_url=url))
