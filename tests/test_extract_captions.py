@@ -205,3 +205,15 @@ def test_url_is_the_images() -> None:
 )
 def test_byline_date_or_label_beside_an_image_is_not_a_caption(beside: str) -> None:
     assert captions(page(paragraphs(), before_body=beside)) == []
+
+
+def test_paragraph_holding_a_floated_image_is_text() -> None:
+    body = f"<p><img src='/i/b.jpg'>وقال الوزير إن الاجتماع انتهى باتفاق.</p>" + paragraphs(2)
+    article = run(page(body))
+    assert article.captions == []
+    assert "وقال الوزير إن الاجتماع انتهى باتفاق." in article.body
+
+
+def test_emphasised_paragraph_under_an_image_paragraph_is_its_caption() -> None:
+    body = f"<p>{PARA}</p><p><img src='/i/b.jpg'></p><p><em>جانب من الاجتماع الوزاري</em></p>" + paragraphs(2)
+    assert captions(page(body)) == [("جانب من الاجتماع الوزاري", None)]

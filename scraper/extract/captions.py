@@ -227,6 +227,8 @@ def _figure(unit: Any, scope: Any) -> Any:
             return box
         if parent.tag in HEADINGS or parent.tag == "h1" or _bounded_text(parent, _FIGURE_CHARS) is None:
             return box
+        if parent.tag == "p" and _has_text(parent):
+            return box  # an image floated in a paragraph: the paragraph is text, not its caption
         if len(_media(parent)) > 1 or next(parent.iter("h1", *HEADINGS), None) is not None:
             return box
         box = parent
