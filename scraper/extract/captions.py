@@ -351,7 +351,6 @@ def extract_captions(scope: Any, base_url: str, selector: Any = None) -> list[Ca
         if box in covered:
             continue
         covered.add(box)
-        url = urljoin(base_url, src) if src else None
         try:
             got = _from_figure(unit, box, scope, arabic) if box is not unit else None
         except _Teaser:
@@ -361,7 +360,7 @@ def extract_captions(scope: Any, base_url: str, selector: Any = None) -> list[Ca
             if loose is not None:
                 got = split_credit(loose[1])
         if got is not None:
-            found.append((got[0], got[1], url))
+            found.append((got[0], got[1], urljoin(base_url, src) if src else None))
     for figcaption in scope.iter("figcaption"):  # a figure without a picture (video, embed)
         figure = figcaption.getparent()
         if figure is None or figure in covered or any(is_hidden(a) for a in [figcaption, *_up_to(figcaption, scope)]):
