@@ -149,3 +149,26 @@ def test_declared_source_meta() -> None:
         ("الجزيرة", "Al Jazeera"),
         ("وكالات", "Agencies"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("القاهرة (رويترز)", [("رويترز", "Reuters")]),
+        ("الرياض - واس", [("واس", "SPA")]),
+        ("دمشق، سوريا (سانا)", [("سانا", "SANA")]),
+    ],
+)
+def test_dateline_on_its_own_line_above_the_text(line: str, expected: list) -> None:
+    assert sources(page(paragraphs(), before_body=f"<div>{line}</div>")) == expected
+
+
+def test_photo_credit_of_the_lead_caption_is_not_a_text_source() -> None:
+    lead = '<figure><img src="/i/a.jpg"><figcaption>الوزير خلال المؤتمر (رويترز)</figcaption></figure>'
+    article = run(page(paragraphs(), before_body=lead))
+    assert article.sources == []
+    assert [(c.text, c.credit) for c in article.captions] == [("الوزير خلال المؤتمر", "رويترز")]
+
+
+def test_short_sentence_above_the_text_is_not_a_dateline() -> None:
+    assert sources(page(paragraphs(), before_body="<div>قال الوزير اليوم (رويترز)</div>")) == []

@@ -27,7 +27,7 @@ from scraper.article import Article, Block, NotAnArticle
 from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
 from scraper.extract.body import extract_body, is_boilerplate
-from scraper.extract.captions import extract_captions
+from scraper.extract.captions import extract_captions, split_credit
 from scraper.extract.dom import common_ancestor, element_text
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
@@ -119,9 +119,15 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     scope = _article_scope(page, title_el, container)
     regions = _regions(page, title_el, result, scope)
 
+    captions = extract_captions(scope, url, _selector(rules.captions))
+    caption_keys = {fingerprint_text(c.text) for c in captions}
+
     # 5. authors (before the body is final: a byline line opening the body is not body text)
-    # (links left out of head and tail: a related headline is neither a byline nor a credit)
-    head = [line.text for line in regions.head if line.link_density <= 0.5]
+    # (links and captions left out of head and tail: neither is a byline nor a credit)
+    head = [
+        line.text for line in regions.head
+        if line.link_density <= 0.5 and fingerprint_text(split_credit(line.text)[0]) not in caption_keys
+    ]
     tail = [line.text for line in regions.tail if line.link_density <= 0.5]
     texts = [b.text for b in result.blocks]
     byline_at = [*head, *texts[:3], *texts[-2:], *tail[:4]]
@@ -130,12 +136,10 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
 
     # 4. sources: the closing credit may sit just after the body container, inside the article
     declared_sources = [v for v in (page.meta_first("source"), ld_text(page.ld_first("sourceOrganization"))) if v]
-    sources = extract_sources([b.text for b in blocks if b.kind == "paragraph"], tail, declared_sources)
+    sources = extract_sources([b.text for b in blocks if b.kind == "paragraph"], tail, declared_sources, head)
     blocks = _drop_closing_credit(blocks)
 
-    # 3. captions
-    captions = extract_captions(scope, url, _selector(rules.captions))
-    caption_keys = {fingerprint_text(c.text) for c in captions}
+    # 3. captions (found first: a caption over the text is not a dateline or a byline)
     blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
 
     # 8. verdict on the body

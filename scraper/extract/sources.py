@@ -4,7 +4,8 @@ scraper/data/agencies.yaml.
 A name counts only where a credit is printed, never because it occurs in a sentence:
 
 - a dateline opening the first paragraph: ``القاهرة (رويترز) -``, ``دمشق، سوريا (CNN) --``,
-  ``القاهرة - أ ش أ:``, several agencies in one bracket ``(رويترز، أ ف ب)``;
+  ``القاهرة - أ ش أ:``, several agencies in one bracket ``(رويترز، أ ف ب)``; or printed on its
+  own line just above the text (``الرياض - واس``);
 - a bracketed tail of the last paragraph: ``... --(بترا)``, ``... (أ ف ب).``;
 - a closing line after the text: ``المصدر: وكالات``, ``المصادر: العربي - رويترز``, a label alone with
   the names on the next line, or a line that is only agency names (``وكالات``, ``(رويترز)``);
@@ -106,6 +107,22 @@ def dateline_credit(first: str) -> list[str]:
     return []
 
 
+def dateline_line(line: str) -> list[str]:
+    """A dateline printed on its own line above the text: ``القاهرة (رويترز)``, ``الرياض - واس``."""
+    text = clean_text(line).rstrip(" :-–—")
+    if len(text.split()) > 8:
+        return []
+    match = re.fullmatch(r"[^()\n.؟?!:]{2,40}?\s*\(\s*([^()]{1,60}?)\s*\)", text) or re.fullmatch(
+        r"[^()\n.؟?!:\-–—]{2,40}?\s+[-–—]\s*([^()\n:\-–—]{1,40})", text
+    )
+    if not match:
+        return []
+    place = text[: match.start(1)].rstrip(" (-–—")
+    if any(len(part.split()) > 2 for part in place.split("،")) or place.count("،") > 1:
+        return []  # a place is a word or two ("دمشق، سوريا"), not a sentence
+    return known_names(match.group(1)) or []
+
+
 def tail_credit(last: str) -> list[str]:
     """Agencies in a bracket closing the last paragraph (``... --(بترا)``)."""
     match = _TAIL_BRACKET.search(clean_text(last))
@@ -118,12 +135,18 @@ def _credit(name: str) -> SourceCredit:
 
 
 def extract_sources(
-    paragraphs: Sequence[str], tail_lines: Sequence[str], declared: Sequence[str]
+    paragraphs: Sequence[str],
+    tail_lines: Sequence[str],
+    declared: Sequence[str],
+    head_lines: Sequence[str] = (),
 ) -> list[SourceCredit]:
     """``paragraphs``: the body's paragraphs in order; ``tail_lines``: the lines right after the
     body inside the article (where a closing credit often sits outside the body container), links
-    left out; ``declared``: meta/JSON-LD source values."""
+    left out; ``declared``: meta/JSON-LD source values; ``head_lines``: the lines between the
+    headline and the text (a dateline printed on its own line is the one just above the text)."""
     found: list[str] = []
+    for line in head_lines[-2:]:
+        found.extend(dateline_line(line))
     if paragraphs:
         found.extend(dateline_credit(paragraphs[0]))
         found.extend(tail_credit(paragraphs[-1]))
