@@ -208,7 +208,7 @@ def test_byline_date_or_label_beside_an_image_is_not_a_caption(beside: str) -> N
 
 
 def test_paragraph_holding_a_floated_image_is_text() -> None:
-    body = "<p><img src='/i/b.jpg'>وقال الوزير إن الاجتماع انتهى باتفاق.</p>" + paragraphs(2)
+    body = paragraphs(1) + f"<p><img src='/i/b.jpg'>وقال الوزير إن الاجتماع انتهى باتفاق. {PARA}</p>" + paragraphs(2)
     article = run(page(body))
     assert article.captions == []
     assert "وقال الوزير إن الاجتماع انتهى باتفاق." in article.body

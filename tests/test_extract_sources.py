@@ -172,3 +172,13 @@ def test_photo_credit_of_the_lead_caption_is_not_a_text_source() -> None:
 
 def test_short_sentence_above_the_text_is_not_a_dateline() -> None:
     assert sources(page(paragraphs(), before_body="<div>قال الوزير اليوم (رويترز)</div>")) == []
+
+
+@pytest.mark.parametrize("outlet", ["الجزيرة", "العربية", "الحرة"])
+def test_outlet_word_alone_under_the_body_is_not_a_credit(outlet: str) -> None:
+    html = page(paragraphs(), after_body=f"<div><span>{outlet}</span></div>")
+    assert sources(html) == []
+
+
+def test_agency_alone_under_the_body_is_a_credit() -> None:
+    assert sources(page(paragraphs(), after_body="<div><span>وكالات</span></div>")) == [("وكالات", "Agencies")]

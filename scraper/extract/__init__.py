@@ -26,15 +26,15 @@ from lxml.cssselect import CSSSelector
 from scraper.article import Article, Block, NotAnArticle
 from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
-from scraper.extract.body import extract_body, is_boilerplate
+from scraper.extract.body import BodyResult, extract_body, is_boilerplate
 from scraper.extract.captions import extract_captions, split_credit
 from scraper.extract.dom import common_ancestor, element_text
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates
-from scraper.extract.regions import Regions, find_regions, line_index, page_lines
+from scraper.extract.regions import Regions, find_regions
 from scraper.extract.sources import closing_credit, extract_sources, standalone_credit
-from scraper.extract.title import extract_title, site_names
+from scraper.extract.title import extract_title, site_names, visible_headline
 from scraper.sites.base import Site, SiteRules
 from scraper.sites.registry import site_for_url
 from scraper.text import clean_text, fingerprint_text
@@ -113,11 +113,20 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     exclude = _selector(", ".join(rules.body_exclude)) if rules.body_exclude else None
     excluded = set(exclude(page.tree)) if exclude else set()
     result = extract_body(
-        page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None
+        page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
     )
+    if title_el is None and result.indices:
+        # no fitting <h1>: the visible headline is the block just before the body that agrees
+        # with the declared title (a styled paragraph, a table cell); read the body again with it
+        visible = visible_headline(page, result.lines, result.indices[0], names)
+        if visible is not None:
+            title, title_el = visible
+            result = extract_body(
+                page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
+            )
     container = result.container
     scope = _article_scope(page, title_el, container)
-    regions = _regions(page, title_el, result, scope)
+    regions = _regions(result, scope)
 
     captions = extract_captions(scope, url, _selector(rules.captions))
     caption_keys = {fingerprint_text(c.text) for c in captions}
@@ -142,19 +151,23 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     # 3. captions (found first: a caption over the text is not a dateline or a byline)
     blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
 
-    # 8. verdict on the body
-    body_chars = sum(len(b.text) for b in blocks)
-    reason = verdict.listing_reason(page, body_chars, _link_lines(page))
-    if reason:
-        raise NotAnArticle(reason)
-    if not blocks:
-        raise NotAnArticle("no article text")
-
     # 6. dates
     dates = extract_dates(
         page, scope, site.timezone, fetched_at,
         prefer_visible=rules.prefer_visible_date, selector=_selector(rules.published),
     )
+
+    # 8. verdict on the structure: one headline, one main text
+    kept = {b.text for b in blocks}
+    body_lines = [result.lines[i] for i, b in zip(result.indices, result.blocks, strict=True) if b.text in kept]
+    reason = verdict.article_reason(
+        page, body_lines, title_el, _link_lines(page), dated=dates.published is not None
+    )
+    if reason:
+        raise NotAnArticle(reason)
+    if not blocks:
+        raise NotAnArticle("no article text")
+
     published, updated = dates.published, dates.updated
 
     # 7. language
@@ -199,26 +212,11 @@ def _article_scope(page: Page, title_el: Any, container: Any) -> Any:
     return scope if scope is not None else container
 
 
-def _regions(page: Page, title_el: Any, result: Any, scope: Any) -> Regions:
+def _regions(result: BodyResult, scope: Any) -> Regions:
     """The article's head (headline to first body line) and tail (right after the body)."""
-    root = page.tree.find("body")
-    if root is None or not result.blocks:
+    if not result.indices:
         return Regions()
-    lines = page_lines(root)
-    texts = {b.text for b in result.blocks}
-    container = result.container
-    body = [i for i, ln in enumerate(lines) if ln.text in texts and (container is None or _within(ln.owner, container))]
-    if not body:
-        return Regions()
-    return find_regions(lines, line_index(lines, title_el, last=True), body[0], body[-1], scope)
-
-
-def _within(el: Any, ancestor: Any) -> bool:
-    while el is not None:
-        if el is ancestor:
-            return True
-        el = el.getparent()
-    return False
+    return find_regions(result.lines, result.headline, result.indices[0], result.indices[-1], scope)
 
 
 def _drop_closing_credit(blocks: list[Block]) -> list[Block]:

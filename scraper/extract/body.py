@@ -1,90 +1,400 @@
-"""Stage 2: the body. Find the container (the page's own structure first: a site rule, then
-``itemprop=articleBody``; else the element under which the most prose sits, scored on Arabic
-punctuation and length), then read its lines in order with the chrome left out."""
+"""Stage 2: the body, chosen from the text outward by a scoring classifier, not by vetoes.
+
+1. **Lines.** The page's ``<body>`` is cut into lines of visible text in reading order (a line
+   ends at every block boundary and ``<br>``; hidden elements and scripts are left out).
+2. **Each line on its own** (jusText's context-free classification): its length, link density
+   and stop-word density (scraper/data/stopwords_ar.yaml, a short curated list of function
+   words) make it *good*, *near-good*, *short* or *bad*. Then three weak nudges move it by one
+   class: sentence punctuation (prose has ``،``/``.``; headline teasers often have none), where it
+   sits (before the headline means ticker or header), and its class/id words matched whole
+   (``related`` moves a line down, ``article`` up; ``position-relative`` matches nothing).
+   Element names are stronger evidence: text in ``nav``/``aside``/``footer`` is page chrome, in
+   ``figure``/``figcaption`` it is a caption. Boilerplate phrases (scraper/data/boilerplate.yaml)
+   count only for a SHORT line (a few words, or mostly links) — a real paragraph starting with
+   ``إعلان`` is text — and in the tail, after the last body paragraph.
+3. **Context** (jusText's revision): a short or near-good line takes the class of its
+   neighbours, so a one-line paragraph between two good ones stays, and a teaser among links
+   goes; a sub-heading stays when good text follows it closely.
+4. **Container** (Readability's candidate scoring): each good line scores
+   ``1 + punctuation + min(length / 100, 3)``, added in full to its parent and half to its
+   grandparent; a candidate's score is scaled by ``1 - link density`` of all its text. The best
+   candidate is the article's text; siblings that score close to it join it. The body is the
+   good lines inside it, in order. Metadata is never needed; ``itemprop=articleBody`` (or a site
+   rule) only picks the container when it holds a fair share of the good text.
+5. **Fallback** (trafilatura's idea of a rescue stage): a page with no good line but a headline
+   — a two-sentence flash — takes the prose lines right after the headline.
+
+Where the ideas come from: jusText (miso-belica/jusText: block classes by length, link density
+and stop-word density; the revision from neighbours; headings near good text), Readability
+(mozilla/readability: paragraph scores to parent and half to grandparent, scaled by link density;
+class words as a weight; siblings joined), trafilatura (adbar/trafilatura: a fallback when the
+main pass finds nothing, and boilerplate decided on the text of short blocks).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.article import Block
-from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold
-from scraper.extract.dom import BLOCK_TAGS, HEADINGS, Line, element_text, iter_lines, skip_chrome
+from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, is_stop_word
+from scraper.extract.dom import HEADINGS, Line, class_weight, is_hidden, iter_lines
 from scraper.extract.page import Page
-from scraper.text import fingerprint_text
+from scraper.text import clean_text, fingerprint_text
 
-# Arabic and Latin sentence punctuation: prose has it, menus and link lists do not.
-_PUNCT = re.compile(r"[،؛؟.!?,:;]")
-_CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "td", "body", "span", "font", "center"})
-MIN_LINE = 25  # characters; shorter lines are labels, not evidence of prose
-_PROSE_XPATH = (
-    f".//text()[string-length(normalize-space()) >= {MIN_LINE}]"
-    "[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
-    " or ancestor::*[@hidden] or ancestor::*[@aria-hidden='true'])]"
+GOOD, NEAR, SHORT, BAD = 3, 2, 1, 0
+# jusText's defaults: lengths in characters, link density as a share of the line's characters
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+MAX_LINK_DENSITY = 0.2
+MAX_HEADING_DISTANCE = 200
+# Stop-word density of Arabic news prose with the curated list: paragraphs sit at 0.15-0.35,
+# headline teasers and menus near 0 (measured on the saved pages; the list, not the pages, sets it).
+STOP_HIGH = 0.15
+STOP_LOW = 0.05
+SHORT_WORDS = 8  # "a few words": where a boilerplate phrase is evidence on its own
+# sentence punctuation, a run ("...", "؟!") counting once
+_PUNCT = re.compile(r"[،؛؟.!?,;:]+")
+_CHROME_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+_CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "menu", "menubar", "banner"})
+_CAPTION_TAGS = frozenset({"figure", "figcaption", "picture"})
+# a block element that is itself a paragraph: its score goes to its parent
+_PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "address"})
+_DECLARED = (
+    "//*[not(self::meta)][contains(@itemprop,'articleBody') or contains(@property,'articleBody')"
+    " or contains(@itemprop,'articlebody') or contains(@property,'articlebody')]"
 )
+
+
+@dataclass(slots=True)
+class Unit:
+    """One line of the page with what the classifier knows about it."""
+
+    line: Line
+    words: int
+    klass: int  # context-free class
+    final: int = BAD  # after revision
+    heading: bool = False
+    phrase: bool = False  # holds a boilerplate phrase (counts in the tail)
 
 
 @dataclass(slots=True)
 class BodyResult:
     container: Any | None
-    lines: list[Line]
+    lines: list[Line]  # every line of the page, the list the indices point into
     blocks: list[Block]
+    indices: list[int] = field(default_factory=list)  # line index of each block
+    headline: int | None = None  # line index of the headline
 
 
-def _line_score(line: Line) -> float:
-    if len(line.text) < MIN_LINE or line.link_density > 0.4:
+def stop_density(text: str) -> float:
+    words = fingerprint_text(text).split()
+    if not words:
         return 0.0
-    return 1.0 + len(_PUNCT.findall(line.text)) + min(len(line.text) / 80, 4.0)
+    return sum(1 for w in words if is_stop_word(w)) / len(words)
 
 
-def find_container(page: Page, rule: Callable[[Any], list[Any]] | None = None) -> Any | None:
-    if rule is not None:
-        found = rule(page.tree)
-        if found:
-            return found[0]
-    body = page.tree.find("body")
-    if body is None:
-        return None
-    scores: dict[Any, float] = {}
-    # text nodes of prose length outside links and scripts: XPath does the walking in C
-    for text in body.xpath(_PROSE_XPATH):
-        owner = text.getparent()
-        if text.is_tail and owner is not None:  # text after <br> or </b> belongs to the enclosing element
-            owner = owner.getparent()
-        while owner is not None and (owner.tag not in BLOCK_TAGS or owner.tag == "br"):
-            owner = owner.getparent()
-        if owner is None:
-            continue
-        score = 1.0 + len(_PUNCT.findall(text)) + min(len(text) / 80, 4.0)
-        holder = owner if owner.tag in _CONTAINER_TAGS else owner.getparent()
-        if holder is None:
-            continue
-        scores[holder] = scores.get(holder, 0.0) + score
-        parent = holder.getparent()
-        if parent is not None:
-            scores[parent] = scores.get(parent, 0.0) + score / 2
-    if not scores:
-        return None
-    best = max(scores, key=lambda el: scores[el])
-    # the page's own declaration wins when it holds a fair share of the prose
-    declared = page.tree.xpath(
-        "//*[not(self::meta)][contains(@itemprop,'articleBody') or contains(@property,'articleBody')"
-        " or contains(@itemprop,'articlebody') or contains(@property,'articlebody')]"
-    )
-    for el in declared:
-        text_len = len(element_text(el))
-        if text_len > 200 and text_len >= 0.5 * len(element_text(best)):
-            return el
-    return best
+def has_phrase(text: str, *, starts: bool = True) -> bool:
+    folded = fold(text)
+    if starts and any(folded.startswith(p) for p in BLOCK_STARTS):
+        return True
+    return any(p in text for p in BLOCK_CONTAINS)
 
 
 def is_boilerplate(text: str) -> bool:
-    folded = fold(text)
-    if any(folded.startswith(p) for p in BLOCK_STARTS if p):
-        return True
-    return any(p in text for p in BLOCK_CONTAINS)
+    """A short block (a few words) that is a prompt, a label or a copyright line."""
+    return len(text.split()) <= SHORT_WORDS and has_phrase(text)
+
+
+class _Context:
+    """Per-element evidence from the ancestors, memoized: chrome or caption by element name, and
+    the class/id weight of the nearest few levels."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.kind: dict[Any, int] = {}  # 0 text, 1 chrome, 2 caption
+        self.weight: dict[Any, int] = {}
+
+    def _own_kind(self, el: Any) -> int:
+        tag = el.tag
+        if tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
+            return 1
+        return 2 if tag in _CAPTION_TAGS else 0
+
+    def kind_of(self, el: Any) -> int:
+        chain = []
+        node = el
+        while node is not None and node not in self.kind:
+            chain.append(node)
+            if node is self.root:
+                break
+            node = node.getparent()
+        inherited = self.kind.get(node, 0) if node is not None else 0
+        for item in reversed(chain):
+            own = self._own_kind(item)
+            inherited = inherited or own
+            self.kind[item] = inherited
+        return self.kind[el]
+
+    def weight_of(self, el: Any, levels: int = 4) -> int:
+        total = 0
+        node = el
+        for _ in range(levels):
+            if node is None or node is self.root:
+                break
+            w = self.weight.get(node)
+            if w is None:
+                w = self.weight[node] = class_weight(node)
+            total += w
+            node = node.getparent()
+        return max(-1, min(1, total))
+
+
+def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, weight: int) -> int:
+    line = unit.line
+    n, ld = len(line.text), line.link_density
+    if (unit.words <= SHORT_WORDS or ld > 0.5) and unit.phrase:
+        return BAD
+    if n < LENGTH_LOW:
+        klass = SHORT if ld <= MAX_LINK_DENSITY else BAD
+        return klass
+    if ld > MAX_LINK_DENSITY:
+        return BAD
+    if stop >= STOP_HIGH:
+        klass = GOOD if n >= LENGTH_HIGH else NEAR
+    elif stop >= STOP_LOW:
+        klass = NEAR
+    else:
+        return BAD
+    # weak nudges, one class each way at most
+    nudge = weight
+    if punct == 0:
+        nudge -= 1
+    elif punct >= 3 and klass == NEAR and n >= 120:
+        nudge += 1
+    if before_headline:
+        nudge -= 1
+    nudge = max(-1, min(1, nudge))
+    return max(SHORT, min(GOOD, klass + nudge))
+
+
+def _neighbour(units: list[Unit], i: int, step: int, ignore_near: bool) -> int:
+    """jusText's neighbour: the nearest line that is not short (nor near-good when asked); the
+    edge of the page counts as bad."""
+    j = i + step
+    while 0 <= j < len(units):
+        k = units[j].final
+        if k in (GOOD, BAD) or (k == NEAR and not ignore_near):
+            return k
+        j += step
+    return BAD
+
+
+def _revise(units: list[Unit]) -> None:
+    for unit in units:
+        unit.final = unit.klass
+    # headings followed closely by good text are near-good (jusText's "good headings")
+    for i, unit in enumerate(units):
+        if not unit.heading or (unit.klass == BAD and unit.line.link_density > 0.5):
+            continue
+        distance = 0
+        for nxt in units[i + 1 :]:
+            if nxt.klass == GOOD:
+                unit.final = max(unit.final, NEAR)
+                break
+            distance += len(nxt.line.text)
+            if distance > MAX_HEADING_DISTANCE:
+                break
+    # short lines take their neighbours' class
+    shorts = [i for i, u in enumerate(units) if u.final == SHORT]
+    decided: dict[int, int] = {}
+    for i in shorts:
+        prev, nxt = _neighbour(units, i, -1, True), _neighbour(units, i, 1, True)
+        if prev == GOOD and nxt == GOOD:
+            decided[i] = GOOD
+        elif prev == BAD and nxt == BAD:
+            decided[i] = BAD
+        elif (prev == BAD and _neighbour(units, i, -1, False) == NEAR) or (
+            nxt == BAD and _neighbour(units, i, 1, False) == NEAR
+        ):
+            decided[i] = GOOD
+        else:
+            decided[i] = BAD
+    for i, k in decided.items():
+        units[i].final = k
+    # near-good lines stay unless both neighbours are bad
+    nears = [i for i, u in enumerate(units) if u.final == NEAR]
+    decided = {}
+    for i in nears:
+        prev, nxt = _neighbour(units, i, -1, True), _neighbour(units, i, 1, True)
+        decided[i] = BAD if prev == BAD and nxt == BAD else GOOD
+    for i, k in decided.items():
+        units[i].final = k
+
+
+def _paragraph_score(line: Line) -> float:
+    return 1.0 + len(_PUNCT.findall(line.text)) + min(len(line.text) / 100, 3.0)
+
+
+def _ancestors_within(el: Any, members: set[Any], limit: int = 100_000) -> bool:
+    node = el
+    while node is not None and limit:
+        if node in members:
+            return True
+        node = node.getparent()
+        limit -= 1
+    return False
+
+
+def _choose_container(
+    units: list[Unit], good: list[int], declared: list[Any], headline: Any | None = None
+) -> tuple[Any, set[Any]]:
+    """Readability: good lines score their parent in full and grandparent by half; candidates are
+    scaled by (1 - link density); close-scoring siblings join the best, except the one holding the
+    headline: what sits beside the headline is the head (standfirst, byline), not the body."""
+    scores: dict[Any, float] = {}
+    per_owner: dict[Any, int] = {}
+    for unit in units:
+        per_owner[unit.line.owner] = per_owner.get(unit.line.owner, 0) + 1
+    for i in good:
+        line = units[i].line
+        owner = line.owner
+        # a div/td holding one line is a paragraph (Readability turns such divs into <p>); one
+        # holding several lines between <br>s is itself the paragraphs' container
+        paragraph = owner.tag in _PARAGRAPH_TAGS or per_owner[owner] == 1
+        parent = owner.getparent() if paragraph else owner
+        if parent is None:
+            continue
+        score = _paragraph_score(line)
+        scores[parent] = scores.get(parent, 0.0) + score
+        grand = parent.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0.0) + score / 2
+    if not scores:
+        return None, set()
+    # link density of each candidate over all its text
+    totals: dict[Any, list[int]] = {c: [0, 0] for c in scores}
+    for unit in units:
+        node = unit.line.owner
+        n, links = len(unit.line.text), unit.line.link_chars
+        depth = 0
+        while node is not None and depth < 400:
+            acc = totals.get(node)
+            if acc is not None:
+                acc[0] += n
+                acc[1] += links
+            node = node.getparent()
+            depth += 1
+    final = {c: s * (1 - (totals[c][1] / totals[c][0] if totals[c][0] else 0.0)) for c, s in scores.items()}
+    best = max(final, key=lambda c: final[c])
+    good_owners = {units[i].line.owner for i in good}
+    for el in declared:
+        # the page's own declaration, when it holds a fair share of the good text; a declared
+        # element around the best candidate adds only its chrome (tags, next/previous links)
+        if _ancestors_within(best, {el}):
+            break
+        held = sum(len(units[i].line.text) for i in good if _ancestors_within(units[i].line.owner, {el}))
+        best_held = sum(len(units[i].line.text) for i in good if _ancestors_within(units[i].line.owner, {best}))
+        if held > 0 and held >= 0.5 * best_held:
+            best = el
+            break
+    members = {best}
+    parent = best.getparent()
+    if parent is not None:
+        threshold = max(3.0, final.get(best, 0.0) * 0.2)
+        in_head = False  # between the headline and the text: the head (standfirst, byline)
+        for sibling in parent:
+            if sibling is best:
+                in_head = False
+                continue
+            if headline is not None and _ancestors_within(headline, {sibling}):
+                in_head = True
+                continue
+            if in_head or not isinstance(sibling.tag, str):
+                continue
+            if final.get(sibling, 0.0) >= threshold or sibling in good_owners:
+                members.add(sibling)
+    return best, members
+
+
+def _clean_boxes(units: list[Unit], chosen: list[int], members: set[Any]) -> list[int]:
+    """Readability's conditional cleaning: inside the container, a box whose text is more than a
+    fifth links and has few sentences (a promo, a "read also" card, a podcast teaser set into the
+    story) is not the story, even when a line of it reads like prose."""
+    boxes: dict[Any, list[int]] = {}  # element -> [chars, link chars, punctuation, chosen chars]
+    for i in chosen:
+        node = units[i].line.owner
+        while node is not None and node not in members:
+            if node.tag not in _PARAGRAPH_TAGS:
+                boxes.setdefault(node, [0, 0, 0, 0])
+            node = node.getparent()
+    if not boxes:
+        return chosen
+    for unit in units:
+        line = unit.line
+        node, depth = line.owner, 0
+        while node is not None and node not in members and depth < 400:
+            stats = boxes.get(node)
+            if stats is not None:
+                stats[0] += len(line.text)
+                stats[1] += line.link_chars
+                stats[2] += len(_PUNCT.findall(line.text))
+            node = node.getparent()
+            depth += 1
+    total = sum(len(units[i].line.text) for i in chosen)
+    for i in chosen:
+        node = units[i].line.owner
+        while node is not None and node not in members:
+            stats = boxes.get(node)
+            if stats is not None:
+                stats[3] += len(units[i].line.text)
+            node = node.getparent()
+    dropped = {
+        el for el, (chars, links, punct, held) in boxes.items()
+        if chars and links / chars > MAX_LINK_DENSITY and punct < 10 and held < total / 3
+    }
+    if not dropped:
+        return chosen
+    return [i for i in chosen if not _ancestors_within(units[i].line.owner, dropped, 400)]
+
+
+def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> int | None:
+    if title_el is not None:
+        found = None
+        for i, line in enumerate(lines):
+            if _ancestors_within(line.owner, {title_el}, 64) or line.owner is title_el:
+                found = i
+            elif found is not None:
+                return found
+        if found is not None:
+            return found
+    if title_key:
+        for i, line in enumerate(lines):
+            if fingerprint_text(line.text) == title_key:
+                return i
+    return None
+
+
+def _rescue(units: list[Unit], headline: int | None) -> list[int]:
+    """No good line: a short item (a flash, a two-sentence عاجل) is the prose right after the
+    headline, up to the first line that is not prose."""
+    if headline is None:
+        return []
+    out: list[int] = []
+    for i in range(headline + 1, min(len(units), headline + 8)):
+        unit = units[i]
+        line = unit.line
+        if unit.phrase or line.link_density > MAX_LINK_DENSITY or (unit.klass == BAD and len(line.text) >= LENGTH_LOW):
+            if out:
+                break
+            continue
+        if len(_PUNCT.findall(line.text)) and unit.words >= 6:
+            out.append(i)
+        elif out:
+            break
+    return out
 
 
 def extract_body(
@@ -92,27 +402,59 @@ def extract_body(
     title: str | None,
     rule: Callable[[Any], list[Any]] | None = None,
     exclude: Callable[[Any], bool] | None = None,
+    title_el: Any | None = None,
 ) -> BodyResult:
-    container = find_container(page, rule)
-    if container is None:
+    root = page.tree.find("body")
+    if root is None:
         return BodyResult(None, [], [])
 
     def skip(el: Any) -> bool:
-        return skip_chrome(el) or (exclude is not None and exclude(el))
+        return is_hidden(el) or (exclude is not None and exclude(el))
 
-    lines = iter_lines(container, skip)
+    lines = iter_lines(root, skip, clean=False)
     title_key = fingerprint_text(title) if title else None
-    blocks: list[Block] = []
-    for line in lines:
+    headline = _headline_index(lines, title_el, title_key)
+    context = _Context(root)
+    units: list[Unit] = []
+    for i, line in enumerate(lines):
         text = line.text
-        if line.link_density > 0.5 and len(text) < 200:
+        words = len(text.split())
+        kind = context.kind_of(line.owner)
+        unit = Unit(line, words, BAD, heading=line.heading)
+        units.append(unit)
+        if kind or (headline is not None and i == headline) or (title_key and fingerprint_text(text) == title_key):
             continue
-        if title_key and fingerprint_text(text) == title_key:
+        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS or line.link_density > 0.5)
+        stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
+        before = headline is not None and i < headline
+        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context.weight_of(line.owner))
+    _revise(units)
+    good = [i for i, u in enumerate(units) if u.final == GOOD]
+    rescued = False
+    if not good:
+        good = _rescue(units, headline)
+        rescued = bool(good)
+    declared = rule(page.tree) if rule is not None else []
+    declared = list(declared) + page.tree.xpath(_DECLARED)
+    headline_el = units[headline].line.owner if headline is not None else None
+    container, members = _choose_container(units, good, declared, headline_el) if good else (None, set())
+    chosen = [i for i in good if rescued or _ancestors_within(units[i].line.owner, members)]
+    if not rescued:
+        chosen = _clean_boxes(units, chosen, members)
+    # the tail: trailing lines that hold a boilerplate phrase are chrome, whatever their length
+    while chosen and has_phrase(units[chosen[-1]].line.text):
+        chosen.pop()
+    blocks: list[Block] = []
+    indices: list[int] = []
+    for i in chosen:
+        unit = units[i]
+        text = clean_text(unit.line.text)
+        if not text:
             continue
-        if is_boilerplate(text):
-            continue
-        kind = "heading" if line.heading or line.owner.tag in HEADINGS else "paragraph"
-        blocks.append(Block(kind, text))
+        is_heading = unit.heading or unit.line.owner.tag in HEADINGS
+        blocks.append(Block("heading" if is_heading else "paragraph", text))
+        indices.append(i)
     while blocks and blocks[-1].kind == "heading":  # a trailing heading labels what was cut
         blocks.pop()
-    return BodyResult(container, lines, blocks)
+        indices.pop()
+    return BodyResult(container, lines, blocks, indices, headline)

@@ -55,11 +55,24 @@ def _alternation(phrases: list[str]) -> str:
 AGENCY_PATTERN = _alternation([name for agency in AGENCIES for name in agency.names])
 
 _boiler = _load("boilerplate.yaml")
-BLOCK_STARTS: tuple[str, ...] = (*(fold(p) for p in _boiler["block_starts"] if fold(p)), "©")
+BLOCK_STARTS: tuple[str, ...] = (*(fold(str(p)) for p in _boiler["block_starts"] if fold(str(p))), "©")
 BLOCK_CONTAINS: tuple[str, ...] = tuple(clean_text(p) for p in _boiler["block_contains"])
-_tokens = [str(t).lower() for t in _boiler["chrome_tokens"]]
-CHROME_SUBSTRINGS: tuple[str, ...] = tuple(t for t in _tokens if len(t) >= 4)
-CHROME_PARTS: frozenset[str] = frozenset(t for t in _tokens if len(t) < 4)
+# whole words of class/id values (scraper/extract/dom.py class_words splits them)
+NEGATIVE_CLASS_WORDS: frozenset[str] = frozenset(str(w).lower() for w in _boiler["class_words"]["negative"])
+POSITIVE_CLASS_WORDS: frozenset[str] = frozenset(str(w).lower() for w in _boiler["class_words"]["positive"])
+
+_stop = _load("stopwords_ar.yaml")
+STOP_WORDS: frozenset[str] = frozenset(fold(str(w)) for w in _stop["words"] if fold(str(w)))
+# longest first, so "وب" is tried before "و"
+STOP_PREFIXES: tuple[str, ...] = tuple(sorted((fold(p) for p in _stop["prefixes"]), key=len, reverse=True))
+
+
+def is_stop_word(word: str) -> bool:
+    """``word`` in folded form: a listed function word, bare or behind a clitic (وفي, فإن, بأن)."""
+    if word in STOP_WORDS:
+        return True
+    return any(word.startswith(p) and word[len(p) :] in STOP_WORDS for p in STOP_PREFIXES)
+
 
 _credits = _load("credits.yaml")
 CAPTION_LABELS: tuple[str, ...] = tuple(

@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from scraper.extract.data import CHROME_PARTS, CHROME_SUBSTRINGS
+from scraper.extract.data import NEGATIVE_CLASS_WORDS, POSITIVE_CLASS_WORDS
 from scraper.text import clean_text
 
 BLOCK_TAGS = frozenset(
@@ -35,8 +35,8 @@ SKIP_TAGS = frozenset(
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption", "picture"})
 _HIDDEN_CLASSES = frozenset({"d-none", "hidden", "sr-only", "visually-hidden", "u-hide", "hide", "invisible"})
 _SPLIT = re.compile(r"[\s_\-:./]+")
-_CAMEL = re.compile(r"([a-z])([A-Z])")
-_CHROME_ATTRS = ("class", "id", "role", "data-e2e", "aria-labelledby", "data-component", "itemprop")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_NAME_ATTRS = ("class", "id", "role", "data-component", "itemprop")
 
 
 def is_hidden(el: Any) -> bool:
@@ -49,20 +49,40 @@ def is_hidden(el: Any) -> bool:
     return bool(cls) and not _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
 
 
-def chrome_reason(el: Any) -> str | None:
-    """The class/id/role token that marks an element as page chrome (share bar, related list, ...)."""
-    for attr in _CHROME_ATTRS:
+def name_words(value: str) -> list[str]:
+    """The whole words of a class/id value: split on spaces, ``-``, ``_`` and camelCase, so
+    ``mostRead share-bar`` gives most, read, share, bar and ``position-relative`` gives no
+    ``related``."""
+    return [w for w in _SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+
+
+def class_words(el: Any) -> list[str]:
+    words: list[str] = []
+    for attr in _NAME_ATTRS:
         value = el.get(attr)
-        if not value:
-            continue
-        low = value.lower()
-        for token in CHROME_SUBSTRINGS:
-            if token in low:
-                return token
-        for part in _SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()):
-            if part in CHROME_PARTS:
-                return part
+        if value:
+            words.extend(name_words(value))
+    return words
+
+
+def chrome_reason(el: Any) -> str | None:
+    """The first negative class/id word of ``el`` (share, related, comment, ...), or None.
+    A hint about the element, not a verdict: callers weigh it with other evidence."""
+    for word in class_words(el):
+        if word in NEGATIVE_CLASS_WORDS:
+            return word
     return None
+
+
+def class_weight(el: Any) -> int:
+    """-1 when the element's names hold a negative word (and no positive one), +1 for a positive
+    word alone, else 0."""
+    words = class_words(el)
+    if not words:
+        return 0
+    negative = any(w in NEGATIVE_CLASS_WORDS for w in words)
+    positive = any(w in POSITIVE_CLASS_WORDS for w in words)
+    return (positive and not negative) - (negative and not positive)
 
 
 @dataclass(slots=True)
@@ -139,7 +159,8 @@ def skip_hidden(el: Any) -> bool:
 
 
 def skip_chrome(el: Any) -> bool:
-    return el.tag in CHROME_TAGS or is_hidden(el) or chrome_reason(el) is not None
+    """Page chrome by element name (nav, aside, footer, ...) or hidden; class names never decide."""
+    return el.tag in CHROME_TAGS or is_hidden(el)
 
 
 def ancestors(el: Any, limit: int = 10_000) -> list[Any]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.extract.dom import Line, iter_lines, skip_hidden
+from scraper.text import clean_text
 
 HEAD_LIMIT = 12  # lines: a head longer than this is not a byline area but more page
 TAIL_LIMIT = 8
@@ -103,7 +104,11 @@ def find_regions(
             del tail[len(tail) - (run - 1) :]
             break
         tail.append(line)
-    return Regions(head, tail)
+    return Regions([_clean(ln) for ln in head], [_clean(ln) for ln in tail])
+
+
+def _clean(line: Line) -> Line:
+    return Line(clean_text(line.text), line.owner, line.link_chars, line.heading)
 
 
 def line_index(lines: Sequence[Line], element: Any, *, last: bool = False) -> int | None:

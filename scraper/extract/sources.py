@@ -82,7 +82,9 @@ def closing_credit(text: str) -> list[str] | None:
 
 
 def standalone_credit(text: str, *, bracketed_only: bool = False) -> list[str] | None:
-    """A line that is nothing but a credit: ``وكالات``, ``(رويترز، أ ف ب)``, ``--(بترا)``."""
+    """A line that is nothing but a credit: ``وكالات``, ``(رويترز، أ ف ب)``, ``--(بترا)``.
+    ``bracketed_only``: unbracketed, only news agencies count (``رويترز``, ``وكالات``), not an
+    outlet whose name is also a word (``الجزيرة``, ``العربية``)."""
     text = clean_text(text)
     if len(text.split()) > 8:
         return None
@@ -90,9 +92,16 @@ def standalone_credit(text: str, *, bracketed_only: bool = False) -> list[str] |
     if not match or _LABEL.match(text):
         return None
     bracketed = bool(match.group(1))
-    if bracketed_only and not (bracketed or text.startswith(("-", "–", "—"))):
+    names = known_names(match.group(2), place=bracketed)
+    bare = bracketed_only and not (bracketed or text.startswith(("-", "–", "—")))
+    if names and bare and not all(_is_agency(n) for n in names):
         return None
-    return known_names(match.group(2), place=bracketed)
+    return names
+
+
+def _is_agency(name: str) -> bool:
+    agency = agency_for(name)
+    return agency is not None and agency.kind == "agency"
 
 
 def dateline_credit(first: str) -> list[str]:
@@ -157,7 +166,7 @@ def extract_sources(
         names = closing_credit(line)
         if names == [] and index + 1 < len(closing):  # the label alone, the names on the next line
             names = credit_names(closing[index + 1])
-        if names is None and len(last) <= index < len(last) + 2:  # "(رويترز)" just under the body
+        if names is None and index == len(last):  # "(رويترز)", "وكالات" just under the body
             names = standalone_credit(line, bracketed_only=True)
         found.extend(names or [])
     for value in declared:

@@ -1,16 +1,28 @@
-"""Is this page an article? Home pages, section listings, video-only pages and 404 pages served with
-status 200 are recognised here, each with a one-line reason."""
+"""Is this page an article? Decided by the page's structure, not by length alone: one headline,
+one main text, an article-like URL or markup. Home pages, directories, section listings,
+video-only pages and 404 pages served with status 200 are recognised here, each with a one-line
+reason; a short item (a two-sentence عاجل, an agency flash) with a headline, a date and article
+markup is an article."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
+from scraper.extract.dom import Line
 from scraper.extract.page import Page
 from scraper.text import clean_text
 
-MIN_BODY_DECLARED = 120  # characters, when the page says it is an article (og:type, JSON-LD)
-MIN_BODY = 300
+MIN_BODY = 300  # characters of body that make a main text on their own
+MIN_SHORT_ITEM = 40  # a short item still says something: a sentence
+LINKED_SHARE = 0.5  # body blocks carrying a link: a directory or a listing of blurbs
+MIN_LISTED = 6
+# an article's own address: a numeric id, a date, a long slug, a file name with digits
+_ARTICLE_PATH = re.compile(
+    r"\d{4,}|/(?:19|20)\d{2}[/-]\d{1,2}[/-]\d{1,2}|[^/]*[\w\u0600-\u06ff]+-[\w\u0600-\u06ff]+-[\w\u0600-\u06ff]+[^/]*/?$"
+)
 _NOT_FOUND = re.compile(
     # "404" only as an error code, never a number in a headline ("قتل 404 أشخاص", "(404)")
     r"^\W*404\b|\b404\s*[-|:–]|error 404|page not found|^not found|الصفحة (?:غير موجودة|المطلوبة غير|التي تبحث عنها)|"
@@ -52,16 +64,48 @@ def declares_article(page: Page) -> bool:
     return og_type == "article" or bool(page.articles_ld)
 
 
-def listing_reason(page: Page, body_chars: int, link_lines: int) -> str | None:
-    """Why a page with too little prose is not an article."""
-    path = urlsplit(page.url).path or "/"
+def is_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return (parts.path or "/").strip("/") in ("", "index.html", "index.htm", "index.php") and not parts.query
+
+
+def article_like_url(url: str) -> bool:
+    return bool(_ARTICLE_PATH.search(urlsplit(url).path or ""))
+
+
+def has_article_markup(page: Page, headline: Any | None) -> bool:
+    """The page says it is one article: og:type/JSON-LD, or an <article> holding the headline."""
+    if declares_article(page):
+        return True
+    if headline is None:
+        return False
+    return any(a.tag == "article" for a in headline.iterancestors())
+
+
+def article_reason(
+    page: Page, body: Sequence[Line], headline: Any | None, link_lines: int, *, dated: bool
+) -> str | None:
+    """None for an article, else why not. ``body``: the chosen body lines; ``headline``: the visible
+    headline element (None when the title came from metadata only); ``link_lines``: headline-like
+    links on the page; ``dated``: a publication date was found."""
+    chars = sum(len(line.text) for line in body)
+    if is_root(page.url):
+        return f"home page: the site's root URL ({link_lines} headline links, {chars} characters of text)"
+    linked = sum(1 for line in body if line.link_chars > 0)
+    if len(body) >= MIN_LISTED and linked >= LINKED_SHARE * len(body):
+        return f"listing or directory: {linked} of {len(body)} text blocks are links with a blurb"
     og_type = (page.meta_first("og:type") or "").lower()
-    if body_chars >= (MIN_BODY_DECLARED if declares_article(page) else MIN_BODY):
+    video = og_type.startswith("video") or page.tree.find(".//video") is not None
+    if video and chars < 120:
+        return f"video page without article text ({chars} characters)"
+    if chars >= MIN_BODY:
         return None
-    if path.strip("/") == "":
-        return f"home page: {body_chars} characters of article text"
-    if og_type.startswith("video") or (page.tree.find(".//video") is not None and body_chars < 120):
-        return f"video page without article text ({body_chars} characters)"
+    # a short item: one headline, one text right under it, and the page's own word for it
+    if (
+        headline is not None and chars >= MIN_SHORT_ITEM and dated
+        and (has_article_markup(page, headline) or article_like_url(page.url))
+    ):
+        return None
     if link_lines >= 10:
-        return f"section or listing page: {link_lines} headline links, {body_chars} characters of article text"
-    return f"no article text: {body_chars} characters of paragraph text"
+        return f"section or listing page: {link_lines} headline links, {chars} characters of article text"
+    return f"no article text: {chars} characters of paragraph text"
