@@ -217,3 +217,13 @@ def test_paragraph_holding_a_floated_image_is_text() -> None:
 def test_emphasised_paragraph_under_an_image_paragraph_is_its_caption() -> None:
     body = f"<p>{PARA}</p><p><img src='/i/b.jpg'></p><p><em>جانب من الاجتماع الوزاري</em></p>" + paragraphs(2)
     assert captions(page(body)) == [("جانب من الاجتماع الوزاري", None)]
+
+
+def test_plain_paragraph_the_alt_repeats_is_the_images_caption() -> None:
+    body = f"<p>{PARA}</p><img src='/i/b.jpg' alt='جانب من الاجتماع الوزاري'><p>جانب من الاجتماع الوزاري</p>"
+    assert captions(page(body + paragraphs(2))) == [("جانب من الاجتماع الوزاري", None)]
+
+
+def test_sentence_in_a_div_under_an_image_is_body_text() -> None:
+    body = f"<p>{PARA}</p><img src='/i/b.jpg' alt='صورة'><div>وأضاف أن الاجتماع انتهى.</div>" + paragraphs(2)
+    assert captions(page(body)) == []

@@ -269,14 +269,15 @@ def _loose_caption(unit: Any, box: Any) -> tuple[Any, str] | None:
         return None
     caption, credit = split_credit(text)
     alt = fold(_alt(unit))
+    said_by_alt = bool(alt) and (fold(caption) in alt or alt in fold(caption))
     set_apart = (
         sibling.tag != "p"
         or (len(sibling) == 1 and sibling[0].tag in _EMPHASIS and not (sibling.text or "").strip())
         or _hinted(sibling)
         or credit is not None
-        or (alt and (fold(caption) in alt or alt in fold(caption)))
+        or said_by_alt
     )
-    if not set_apart or (credit is None and _SENTENCE_END.search(caption) and not alt):
+    if not set_apart or (credit is None and _SENTENCE_END.search(caption) and not said_by_alt):
         return None
     return sibling, text
 
