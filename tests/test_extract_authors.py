@@ -194,3 +194,15 @@ def test_declared_person_is_read() -> None:
 def test_visible_byline_wins_over_declared_author() -> None:
     head = ld_author({"@type": "Person", "name": "Sami Khalil"})
     assert run(page(paragraphs(), head, before_body="<div>كتب سامي خليل</div>")).authors == ["سامي خليل"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["كتب- سامي خليل:", "كتب - سامي خليل", "كتب/ سامي خليل", "بقلم: سامي خليل"],
+)
+def test_byline_with_a_separator_after_the_verb(line: str) -> None:
+    assert byline_names(line) == ["سامي خليل"]
+
+
+def test_byline_with_a_date_after_a_bar() -> None:
+    assert byline_names("كتب سامي خليل | 12 مايو 2024") == ["سامي خليل"]

@@ -48,15 +48,26 @@ _LINE_CHARS = 120
 _TLDS = frozenset({"com", "net", "org", "co", "uk", "info", "www"})
 
 
-def strip_label(text: str) -> tuple[str, bool]:
-    """Remove a byline verb/label opening the text; returns (rest, whether a label was found)."""
+_LABEL_SEPARATORS = ":،,-–—/"
+
+
+def _split_label(text: str) -> tuple[str, bool, bool]:
+    """(rest, whether a byline label opens the text, whether a separator follows it: ``كتب- ``,
+    ``بقلم: ``, ``كتب/ ``)."""
     text = clean_text(text)
     for label in BYLINE_LABELS:
         if text.startswith(label):
             rest = text[len(label):]
-            if not rest or rest[0] in " :،,-–—" or not label[-1].isalnum():
-                return rest.lstrip(" :،,-–—"), True
-    return text, False
+            if not rest or rest[0] in " " + _LABEL_SEPARATORS or not label[-1].isalnum():
+                separated = rest.lstrip()[:1] in tuple(_LABEL_SEPARATORS) or not label[-1].isalnum()
+                return rest.lstrip(" " + _LABEL_SEPARATORS), True, separated
+    return text, False, False
+
+
+def strip_label(text: str) -> tuple[str, bool]:
+    """Remove a byline verb/label opening the text; returns (rest, whether a label was found)."""
+    rest, labelled, _ = _split_label(text)
+    return rest, labelled
 
 
 def _cut_roles(text: str) -> str:
@@ -122,12 +133,13 @@ def _name_shaped(words: list[str]) -> bool:
 def byline_names(line: str, *, site_names: Sequence[str] = (), host: str = "") -> list[str]:
     """Names in one byline line (``كتبت أسماء نصار``, ``بقلم: سامي خليل - القاهرة``), or []."""
     text = clean_text(line)
-    if len(text) > _LINE_CHARS or len(text.split()) > _LINE_WORDS or text.endswith((":", "：")):
+    if len(text) > _LINE_CHARS or len(text.split()) > _LINE_WORDS:
         return []
-    rest, labelled = strip_label(text)
-    if not labelled or not rest:
+    rest, labelled, separated = _split_label(text)
+    # "كتب دونالد ترامب:" introduces a quote; "كتب- أحمد علي:" is a byline (a separator follows the verb)
+    if not labelled or not rest or (text.endswith((":", "：")) and not separated):
         return []
-    return person_names(rest, site_names=site_names, host=host, strict=True)
+    return person_names(rest.rstrip(" :："), site_names=site_names, host=host, strict=True)
 
 
 def _ld_authors(page: Page, site_names: Sequence[str], host: str) -> list[str]:
