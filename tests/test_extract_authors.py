@@ -206,3 +206,16 @@ def test_byline_with_a_separator_after_the_verb(line: str) -> None:
 
 def test_byline_with_a_date_after_a_bar() -> None:
     assert byline_names("كتب سامي خليل | 12 مايو 2024") == ["سامي خليل"]
+
+
+def test_byline_opening_the_first_paragraph() -> None:
+    first = f"<p>كتب- سامي خليل: {PARA}</p>"
+    article = run(page(first + paragraphs(2)))
+    assert article.authors == ["سامي خليل"]
+    assert PARA in article.body
+
+
+@pytest.mark.parametrize("label", [label for label in LABELS if label[-1].isalnum()])
+def test_label_without_a_separator_opening_a_paragraph_is_a_sentence(label: str) -> None:
+    first = f"<p>{label} سامي خليل: {PARA}</p>"
+    assert run(page(first + paragraphs(2))).authors == []

@@ -6,7 +6,8 @@ Evidence, in order; the first that names someone wins:
    ``حوار:``, ``إعداد``, ``Author,`` ...) at the START of a short line in the article's head (between
    the headline and the first paragraph), its first paragraphs or its tail, followed by a
    name-shaped phrase: 2-4 words per name, no digits, no sentence words (``على``, ``أن`` ...), not
-   ending in a colon. ``كتب ترامب على تويتر:`` inside a paragraph is text, not a byline;
+   ending in a colon unless the verb has a separator (``كتب- أحمد علي:``); or such a byline opening
+   a paragraph (``كتب- أحمد علي: قال ...``). ``كتب ترامب على تويتر:`` inside a paragraph is text;
 2. JSON-LD ``author`` of @type Person;
 3. an element marked as a byline (class/id words, ``itemprop``/``rel`` author);
 4. ``<meta name=author>``.
@@ -142,6 +143,19 @@ def byline_names(line: str, *, site_names: Sequence[str] = (), host: str = "") -
     return person_names(rest.rstrip(" :："), site_names=site_names, host=host, strict=True)
 
 
+def byline_prefix(paragraph: str, *, site_names: Sequence[str] = (), host: str = "") -> list[str]:
+    """Names in a byline printed at the start of a paragraph: ``كتب- أحمد علي: قال الوزير ...``.
+    The verb must be followed by a separator and the name by a colon: ``كتب ترامب على تويتر: ...``
+    has neither and is a sentence."""
+    rest, labelled, separated = _split_label(paragraph)
+    if not labelled or not separated or ":" not in rest[:60]:
+        return []
+    head = rest.split(":", 1)[0]
+    if len(head.split()) > 6:
+        return []
+    return person_names(head, site_names=site_names, host=host, strict=True)
+
+
 def _ld_authors(page: Page, site_names: Sequence[str], host: str) -> list[str]:
     value = page.ld_first("author")
     if value is None:
@@ -209,8 +223,10 @@ def extract_authors(
     for line in lines:
         found = byline_names(line, site_names=site_names, host=host)
         if found:
-            used.add(clean_text(line))
-            names.extend(n for n in found if n not in names)
+            used.add(clean_text(line))  # the whole line is the byline: not body text
+        else:
+            found = byline_prefix(line, site_names=site_names, host=host)  # the paragraph stays
+        names.extend(n for n in found if n not in names)
     if not names:
         names = _ld_authors(page, site_names, host)
     if not names:
