@@ -219,3 +219,14 @@ def test_byline_opening_the_first_paragraph() -> None:
 def test_label_without_a_separator_opening_a_paragraph_is_a_sentence(label: str) -> None:
     first = f"<p>{label} سامي خليل: {PARA}</p>"
     assert run(page(first + paragraphs(2))).authors == []
+
+
+def test_label_on_its_own_line_over_the_name() -> None:
+    byline = "<div><span>بقلم</span></div><div>سامي خليل</div>"
+    article = run(page(paragraphs(), before_body=byline))
+    assert article.authors == ["سامي خليل"]
+
+
+def test_label_alone_over_a_sentence_is_not_a_byline() -> None:
+    byline = "<div><span>تقرير</span></div><div>الحكومة تدرس زيادة الأسعار</div>"
+    assert run(page(paragraphs(), before_body=byline)).authors == []

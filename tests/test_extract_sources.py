@@ -182,3 +182,7 @@ def test_outlet_word_alone_under_the_body_is_not_a_credit(outlet: str) -> None:
 
 def test_agency_alone_under_the_body_is_a_credit() -> None:
     assert sources(page(paragraphs(), after_body="<div><span>وكالات</span></div>")) == [("وكالات", "Agencies")]
+
+
+def test_source_label_under_the_headline() -> None:
+    assert sources(page(paragraphs(), before_body="<div>المصدر: وكالات</div>")) == [("وكالات", "Agencies")]

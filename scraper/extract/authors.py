@@ -143,6 +143,11 @@ def byline_names(line: str, *, site_names: Sequence[str] = (), host: str = "") -
     return person_names(rest.rstrip(" :："), site_names=site_names, host=host, strict=True)
 
 
+def _label_alone(line: str) -> bool:
+    rest, labelled = strip_label(line)
+    return labelled and not rest
+
+
 def byline_prefix(paragraph: str, *, site_names: Sequence[str] = (), host: str = "") -> list[str]:
     """Names in a byline printed at the start of a paragraph: ``كتب- أحمد علي: قال الوزير ...``.
     The verb must be followed by a separator and the name by a colon: ``كتب ترامب على تويتر: ...``
@@ -220,10 +225,14 @@ def extract_authors(
         names, used = _marked_authors(page, scope, selector, site_names, host)
         if names:
             return names, used
-    for line in lines:
+    for index, line in enumerate(lines):
         found = byline_names(line, site_names=site_names, host=host)
         if found:
             used.add(clean_text(line))  # the whole line is the byline: not body text
+        elif _label_alone(line) and index + 1 < len(lines):  # "بقلم" over "سامي خليل"
+            found = byline_names(f"{clean_text(line)} {lines[index + 1]}", site_names=site_names, host=host)
+            if found:
+                used.update((clean_text(line), clean_text(lines[index + 1])))
         else:
             found = byline_prefix(line, site_names=site_names, host=host)  # the paragraph stays
         names.extend(n for n in found if n not in names)

@@ -156,6 +156,8 @@ def extract_sources(
     found: list[str] = []
     for line in head_lines[-2:]:
         found.extend(dateline_line(line))
+    for line in head_lines:  # "المصدر: وكالات" printed under the headline
+        found.extend(closing_credit(line) or [])
     if paragraphs:
         found.extend(dateline_credit(paragraphs[0]))
         found.extend(tail_credit(paragraphs[-1]))
