@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.article import Block
-from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, is_stop_word
+from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, stop_word_count
 from scraper.extract.dom import HEADINGS, Line, class_weight, is_hidden, iter_lines
 from scraper.extract.page import Page
 from scraper.text import clean_text, fingerprint_text
@@ -89,17 +89,19 @@ class BodyResult:
     headline: int | None = None  # line index of the headline
 
 
-def stop_density(text: str) -> float:
-    words = fingerprint_text(text).split()
+def stop_density(text: str, sample: int = 2000) -> float:
+    """Share of function words (on the first ``sample`` characters: a measure, not a count)."""
+    words = fingerprint_text(text[:sample]).split()
     if not words:
         return 0.0
-    return sum(1 for w in words if is_stop_word(w)) / len(words)
+    return stop_word_count(words) / len(words)
 
 
 def has_phrase(text: str, *, starts: bool = True) -> bool:
-    folded = fold(text)
-    if starts and any(folded.startswith(p) for p in BLOCK_STARTS):
-        return True
+    if starts:
+        folded = fold(text[:80])
+        if any(folded.startswith(p) for p in BLOCK_STARTS):
+            return True
     return any(p in text for p in BLOCK_CONTAINS)
 
 
@@ -372,9 +374,13 @@ def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> 
             return found
     if title_key:
         for i, line in enumerate(lines):
-            if fingerprint_text(line.text) == title_key:
+            if _is_title(line.text, title_key):
                 return i
     return None
+
+
+def _is_title(text: str, title_key: str | None) -> bool:
+    return bool(title_key) and len(text) <= 2 * len(title_key) + 20 and fingerprint_text(text) == title_key
 
 
 def _rescue(units: list[Unit], headline: int | None) -> list[int]:
@@ -422,7 +428,7 @@ def extract_body(
         kind = context.kind_of(line.owner)
         unit = Unit(line, words, BAD, heading=line.heading)
         units.append(unit)
-        if kind or (headline is not None and i == headline) or (title_key and fingerprint_text(text) == title_key):
+        if kind or (headline is not None and i == headline) or _is_title(text, title_key):
             continue
         unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS or line.link_density > 0.5)
         stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
