@@ -154,7 +154,7 @@ class _Context:
         return max(-1, min(1, total))
 
 
-def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, weight: int) -> int:
+def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, context: _Context, owner: Any) -> int:
     line = unit.line
     n, ld = len(line.text), line.link_density
     if (unit.words <= SHORT_WORDS or ld > 0.5) and unit.phrase:
@@ -171,7 +171,7 @@ def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, weight
     else:
         return BAD
     # weak nudges, one class each way at most
-    nudge = weight
+    nudge = context.weight_of(owner)
     if punct == 0:
         nudge -= 1
     elif punct >= 3 and klass == NEAR and n >= 120:
@@ -380,7 +380,9 @@ def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> 
 
 
 def _is_title(text: str, title_key: str | None) -> bool:
-    return bool(title_key) and len(text) <= 2 * len(title_key) + 20 and fingerprint_text(text) == title_key
+    if not title_key or not 0.7 * len(title_key) <= len(text) <= 1.5 * len(title_key) + 10:
+        return False
+    return fingerprint_text(text) == title_key
 
 
 def _rescue(units: list[Unit], headline: int | None) -> list[int]:
@@ -423,17 +425,18 @@ def extract_body(
     context = _Context(root)
     units: list[Unit] = []
     for i, line in enumerate(lines):
-        text = line.text
-        words = len(text.split())
-        kind = context.kind_of(line.owner)
-        unit = Unit(line, words, BAD, heading=line.heading)
+        unit = Unit(line, 0, BAD, heading=line.heading)
         units.append(unit)
-        if kind or (headline is not None and i == headline) or _is_title(text, title_key):
+        if line.link_density > MAX_LINK_DENSITY:  # mostly links: never body text, whatever else
             continue
-        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS or line.link_density > 0.5)
+        text = line.text
+        unit.words = words = text.count(" ") + 1
+        if i == headline or context.kind_of(line.owner) or _is_title(text, title_key):
+            continue
+        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS)
         stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
         before = headline is not None and i < headline
-        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context.weight_of(line.owner))
+        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context, line.owner)
     _revise(units)
     good = [i for i, u in enumerate(units) if u.final == GOOD]
     rescued = False
