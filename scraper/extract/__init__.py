@@ -66,12 +66,20 @@ def _selector(css: str | None) -> Callable[[Any], list[Any]] | None:
 
 
 def extract(
-    html: bytes | str, url: str, fetched_at: datetime | None = None, *, site: Site | None = None
+    html: bytes | str,
+    url: str,
+    fetched_at: datetime | None = None,
+    *,
+    site: Site | None = None,
+    content_type: str | None = None,
 ) -> Article:
     """Extract one article. Raises NotAnArticle (with a one-line reason) for anything else,
-    ExtractionError (a NotAnArticle) for input that broke a stage; never another exception."""
+    ExtractionError (a NotAnArticle) for input that broke a stage; never another exception.
+
+    ``content_type``: the response's Content-Type header (its charset decides the decoding when
+    the page has no BOM), as the spider received it."""
     try:
-        return _extract(html, url, fetched_at or datetime.now(UTC), site)
+        return _extract(html, url, fetched_at or datetime.now(UTC), site, content_type)
     except NotAnArticle:
         raise
     except UndecodablePage as error:
@@ -87,7 +95,9 @@ def _lookup_site(url: str) -> Site:
     return site_for_url(url) or generic_site(url)
 
 
-def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | None) -> Article:
+def _extract(
+    html: bytes | str, url: str, fetched_at: datetime, site: Site | None, content_type: str | None = None
+) -> Article:
     site = site or _lookup_site(url)
     rules: SiteRules = site.rules
     if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
@@ -96,7 +106,7 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
         raise NotAnArticle(f"not HTML: got {type(html).__name__}")
 
     # 0. page
-    page = parse(html, url)
+    page = parse(html, url, content_type)
     if page.tree.find("body") is None or not page.tree.xpath("//body//text()[normalize-space()]"):
         raise NotAnArticle("no visible text in the page")
     names = site_names(page, site.title)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.article import Block
-from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, is_stop_word
+from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, stop_word_count
 from scraper.extract.dom import HEADINGS, Line, class_weight, is_hidden, iter_lines
 from scraper.extract.page import Page
 from scraper.text import clean_text, fingerprint_text
@@ -89,17 +89,19 @@ class BodyResult:
     headline: int | None = None  # line index of the headline
 
 
-def stop_density(text: str) -> float:
-    words = fingerprint_text(text).split()
+def stop_density(text: str, sample: int = 2000) -> float:
+    """Share of function words (on the first ``sample`` characters: a measure, not a count)."""
+    words = fingerprint_text(text[:sample]).split()
     if not words:
         return 0.0
-    return sum(1 for w in words if is_stop_word(w)) / len(words)
+    return stop_word_count(words) / len(words)
 
 
 def has_phrase(text: str, *, starts: bool = True) -> bool:
-    folded = fold(text)
-    if starts and any(folded.startswith(p) for p in BLOCK_STARTS):
-        return True
+    if starts:
+        folded = fold(text[:80])
+        if any(folded.startswith(p) for p in BLOCK_STARTS):
+            return True
     return any(p in text for p in BLOCK_CONTAINS)
 
 
@@ -152,7 +154,7 @@ class _Context:
         return max(-1, min(1, total))
 
 
-def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, weight: int) -> int:
+def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, context: _Context, owner: Any) -> int:
     line = unit.line
     n, ld = len(line.text), line.link_density
     if (unit.words <= SHORT_WORDS or ld > 0.5) and unit.phrase:
@@ -169,7 +171,7 @@ def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, weight
     else:
         return BAD
     # weak nudges, one class each way at most
-    nudge = weight
+    nudge = context.weight_of(owner)
     if punct == 0:
         nudge -= 1
     elif punct >= 3 and klass == NEAR and n >= 120:
@@ -372,9 +374,15 @@ def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> 
             return found
     if title_key:
         for i, line in enumerate(lines):
-            if fingerprint_text(line.text) == title_key:
+            if _is_title(line.text, title_key):
                 return i
     return None
+
+
+def _is_title(text: str, title_key: str | None) -> bool:
+    if not title_key or not 0.7 * len(title_key) <= len(text) <= 1.5 * len(title_key) + 10:
+        return False
+    return fingerprint_text(text) == title_key
 
 
 def _rescue(units: list[Unit], headline: int | None) -> list[int]:
@@ -417,17 +425,18 @@ def extract_body(
     context = _Context(root)
     units: list[Unit] = []
     for i, line in enumerate(lines):
-        text = line.text
-        words = len(text.split())
-        kind = context.kind_of(line.owner)
-        unit = Unit(line, words, BAD, heading=line.heading)
+        unit = Unit(line, 0, BAD, heading=line.heading)
         units.append(unit)
-        if kind or (headline is not None and i == headline) or (title_key and fingerprint_text(text) == title_key):
+        if line.link_density > MAX_LINK_DENSITY:  # mostly links: never body text, whatever else
             continue
-        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS or line.link_density > 0.5)
+        text = line.text
+        unit.words = words = text.count(" ") + 1
+        if i == headline or context.kind_of(line.owner) or _is_title(text, title_key):
+            continue
+        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS)
         stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
         before = headline is not None and i < headline
-        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context.weight_of(line.owner))
+        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context, line.owner)
     _revise(units)
     good = [i for i, u in enumerate(units) if u.final == GOOD]
     rescued = False

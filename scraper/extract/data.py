@@ -67,11 +67,17 @@ STOP_WORDS: frozenset[str] = frozenset(fold(str(w)) for w in _stop["words"] if f
 STOP_PREFIXES: tuple[str, ...] = tuple(sorted((fold(p) for p in _stop["prefixes"]), key=len, reverse=True))
 
 
+# every listed word with every clitic in front: one set lookup per word of text
+_STOP_FORMS: frozenset[str] = STOP_WORDS | frozenset(p + w for p in STOP_PREFIXES for w in STOP_WORDS)
+
+
 def is_stop_word(word: str) -> bool:
     """``word`` in folded form: a listed function word, bare or behind a clitic (وفي, فإن, بأن)."""
-    if word in STOP_WORDS:
-        return True
-    return any(word.startswith(p) and word[len(p) :] in STOP_WORDS for p in STOP_PREFIXES)
+    return word in _STOP_FORMS
+
+
+def stop_word_count(words: list[str]) -> int:
+    return sum(1 for w in words if w in _STOP_FORMS)
 
 
 _credits = _load("credits.yaml")
