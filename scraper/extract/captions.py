@@ -153,14 +153,17 @@ def _has_text(el: Any) -> bool:
     return _bounded_text(el, 0) is None
 
 
-def _media(el: Any) -> list[Any]:
+def _media(el: Any, limit: int | None = None) -> list[Any]:
     """The pictures under el: a <picture> counts once, an <img> outside one once; the <noscript>
-    copy of a lazy image is not another picture."""
-    return [
-        node
-        for node in el.iter("picture", "img")
-        if not (node.tag == "img" and any(a.tag in ("picture", "noscript") for a in _up_to(node, el)))
-    ]
+    copy of a lazy image is not another picture. ``limit``: stop once that many are found."""
+    inner = {img for holder in el.iter("picture", "noscript") for img in holder.iter("img")}
+    found = []
+    for node in el.iter("picture", "img"):
+        if node.tag == "picture" or node not in inner:
+            found.append(node)
+            if limit is not None and len(found) >= limit:
+                break
+    return found
 
 
 def _up_to(node: Any, top: Any) -> list[Any]:
@@ -229,7 +232,7 @@ def _figure(unit: Any, scope: Any) -> Any:
             return box
         if parent.tag == "p" and _has_text(parent):
             return box  # an image floated in a paragraph: the paragraph is text, not its caption
-        if len(_media(parent)) > 1 or next(parent.iter("h1", *HEADINGS), None) is not None:
+        if len(_media(parent, 2)) > 1 or next(parent.iter("h1", *HEADINGS), None) is not None:
             return box
         box = parent
 
