@@ -230,3 +230,8 @@ def test_label_on_its_own_line_over_the_name() -> None:
 def test_label_alone_over_a_sentence_is_not_a_byline() -> None:
     byline = "<div><span>تقرير</span></div><div>الحكومة تدرس زيادة الأسعار</div>"
     assert run(page(paragraphs(), before_body=byline)).authors == []
+
+
+def test_byline_glued_to_a_date_in_the_same_line() -> None:
+    head = "<div><span>بقلم: سامي خليل</span><time>1 مايو 2024</time></div>"
+    assert run(page(paragraphs(), before_body=head)).authors == ["سامي خليل"]

@@ -227,3 +227,13 @@ def test_plain_paragraph_the_alt_repeats_is_the_images_caption() -> None:
 def test_sentence_in_a_div_under_an_image_is_body_text() -> None:
     body = f"<p>{PARA}</p><img src='/i/b.jpg' alt='صورة'><div>وأضاف أن الاجتماع انتهى.</div>" + paragraphs(2)
     assert captions(page(body)) == []
+
+
+def test_credit_styled_apart_but_glued_to_the_caption() -> None:
+    lead = '<div><img src="/i/a.jpg"><span>الوزير خلال المؤتمر</span><span>تصوير: أحمد علي</span></div>'
+    assert captions(page(paragraphs(), before_body=lead)) == [("الوزير خلال المؤتمر", "أحمد علي")]
+
+
+def test_latin_name_ending_a_caption_is_not_a_credit() -> None:
+    lead = '<div><img src="/i/a.jpg"><span>لقاء مع الرئيس الأمريكي</span> <span>Joe Biden</span></div>'
+    assert captions(page(paragraphs(), before_body=lead)) == [("لقاء مع الرئيس الأمريكي Joe Biden", None)]

@@ -29,6 +29,7 @@ from scraper.extract.authors import extract_authors
 from scraper.extract.body import BodyResult, extract_body, is_boilerplate
 from scraper.extract.captions import extract_captions, split_credit
 from scraper.extract.dom import common_ancestor, element_text
+from scraper.extract.inline import inline_pieces
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates
@@ -143,13 +144,16 @@ def _extract(
 
     # 5. authors (before the body is final: a byline line opening the body is not body text)
     # (links and captions left out of head and tail: neither is a byline nor a credit)
-    head = [
-        line.text for line in regions.head
+    head_lines = [
+        line for line in regions.head
         if line.link_density <= 0.5 and fingerprint_text(split_credit(line.text)[0]) not in caption_keys
     ]
+    head = [line.text for line in head_lines]
     tail = [line.text for line in regions.tail if line.link_density <= 0.5]
     texts = [b.text for b in result.blocks]
-    byline_at = [*head, *texts[:3], *texts[-2:], *tail[:4]]
+    # a head line's inline pieces too: "<span>بقلم: سامي خليل</span><time>1 مايو</time>" runs together
+    pieces = [text for line in head_lines for text in (line.text, *inline_pieces(line.owner))]
+    byline_at = [*pieces, *texts[:3], *texts[-2:], *tail[:4]]
     authors, byline_lines = extract_authors(page, scope, byline_at, names, _selector(rules.authors))
     blocks = [b for b in result.blocks if b.text not in byline_lines]
 

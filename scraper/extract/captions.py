@@ -32,6 +32,7 @@ from scraper.dates import find_dates
 from scraper.extract.authors import strip_label
 from scraper.extract.data import CAPTION_LABELS, CREDIT_LABELS, CREDIT_WORDS, agency_for, fold
 from scraper.extract.dom import HEADINGS, SKIP_TAGS, Line, is_hidden, iter_lines
+from scraper.extract.inline import inline_pieces
 from scraper.text import clean_text, fingerprint_text
 
 _TRAILING_PAREN = re.compile(r"\s*[\(\[]([^()\[\]]{1,60})[\)\]]\s*[.،]?\s*$")
@@ -324,6 +325,11 @@ def _from_lines(lines: list[Line], arabic: bool) -> tuple[str, str | None] | Non
         if found is not None:
             credit = credit or found
             continue
+        # a credit styled apart but glued to the caption ("...الصحفي</span><span>تصوير: ...")
+        for piece in inline_pieces(line.owner):
+            found = credit_line(piece, arabic_page=False)  # a Latin name ending a caption stays
+            if found is not None and piece != text and text.endswith(piece):
+                text, credit = clean_text(text[: -len(piece)]), credit or found
         if _byline_or_stamp(text):
             continue  # an author's photo beside the byline, a video's date
         texts.append(text)
