@@ -63,6 +63,17 @@ PLAIN_PAGE = shell(
     f"<div><p>{PARA}</p><p>{PARA}</p><p>{PARA} وكتب ترامب على تويتر: سنفوز --(بترا)</p></div>",
 )
 
+NEWSWIRE_PAGE = shell(
+    '<meta name="author" content="أ ش أ">',
+    '<h1 class="headline">عنوان تجريبي</h1><div class="meta"><div class="by">كتب- محمد علي</div>'
+    '<div class="date">الخميس، 2 مايو 2024 10:00 ص</div></div>'
+    '<div class="media"><span class="over">لقطة من اجتماع مجلس الوزراء</span><img src="/i/lead.jpg"></div>'
+    f'<div class="text"><p>القاهرة - أ ش أ: {PARA}</p><p>{PARA}</p><p>{PARA}</p></div>'
+    '<div class="tags"><a href="/t/1">مجلس الوزراء</a> <a href="/t/2">الجزيرة</a> <a href="/t/3">العربية</a></div>'
+    '<div class="more"><div><a href="/m1"><img src="/i/m1.jpg"></a><a href="/m1">عنوان خبر آخر في القسم</a></div>'
+    '<div><a href="/m2"><img src="/i/m2.jpg"></a><a href="/m2">عنوان خبر ثالث في القسم</a></div></div>',
+)
+
 CASES = {
     "figure": (
         FIGURE_PAGE,
@@ -82,6 +93,7 @@ CASES = {
         ["أسماء نصار"],
     ),
     "plain": (PLAIN_PAGE, [], [("بترا", "Petra")], []),
+    "newswire": (NEWSWIRE_PAGE, [("لقطة من اجتماع مجلس الوزراء", None)], [("أ ش أ", "MENA")], ["محمد علي"]),
 }
 VARIANTS = {
     "plain": variants.plain,
