@@ -26,9 +26,9 @@ from lxml.cssselect import CSSSelector
 from scraper.article import Article, Block, NotAnArticle
 from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
-from scraper.extract.body import BodyResult, extract_body, is_boilerplate
+from scraper.extract.body import BodyResult, extract_body, is_boilerplate, stop_density
 from scraper.extract.captions import extract_captions, split_credit
-from scraper.extract.dom import common_ancestor, element_text
+from scraper.extract.dom import Line, ancestors, class_words, common_ancestor
 from scraper.extract.inline import inline_pieces
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
@@ -108,7 +108,8 @@ def _extract(
 
     # 0. page
     page = parse(html, url, content_type)
-    if page.tree.find("body") is None or not page.tree.xpath("//body//text()[normalize-space()]"):
+    body = page.tree.find("body")
+    if body is None or not any(text.strip() for text in body.itertext()):  # stops at the first
         raise NotAnArticle("no visible text in the page")
     names = site_names(page, site.title)
 
@@ -175,7 +176,7 @@ def _extract(
     kept = {b.text for b in blocks}
     body_lines = [result.lines[i] for i, b in zip(result.indices, result.blocks, strict=True) if b.text in kept]
     reason = verdict.article_reason(
-        page, body_lines, title_el, _link_lines(page), dated=dates.published is not None
+        page, body_lines, title_el, _link_lines(result.lines), dated=dates.published is not None
     )
     if reason:
         raise NotAnArticle(reason)
@@ -197,7 +198,7 @@ def _extract(
         blocks=blocks,
         fetched_at=fetched_at,
         language=language,
-        subtitle=_subtitle(page, scope, container, title),
+        subtitle=_subtitle(regions, title),
         authors=authors,
         sources=sources,
         captions=captions,
@@ -246,14 +247,9 @@ def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _link_lines(page: Page) -> int:
-    """Headline-like links (4+ words): a listing page is made of them."""
-    count = 0
-    for a in page.tree.iter("a"):
-        text = a.text_content()
-        if len(text.split()) >= 4:
-            count += 1
-    return count
+def _link_lines(lines: list[Line]) -> int:
+    """Headline-like links (4+ words, mostly link text): a listing page is made of them."""
+    return sum(1 for line in lines if line.link_density > 0.5 and line.text.count(" ") >= 3)
 
 
 def _link_canonical(page: Page) -> str | None:
@@ -263,19 +259,24 @@ def _link_canonical(page: Page) -> str | None:
     return None
 
 
-def _subtitle(page: Page, scope: Any, container: Any, title: str) -> str | None:
-    if scope is None:
-        return None
-    for el in scope.xpath(
-        ".//*[contains(@class,'summary') or contains(@class,'subtitle') or contains(@class,'lead')"
-        " or contains(@class,'excerpt') or contains(@class,'standfirst') or contains(@class,'subTitle')]"
-    ):
-        if container is not None and (el is container or container in el.iterancestors()):
+_SUBTITLE_WORDS = frozenset({"summary", "subtitle", "lead", "excerpt", "standfirst", "intro", "deck", "teaser"})
+_FIGURE_TAGS = frozenset({"figure", "figcaption", "picture"})
+
+
+def _subtitle(regions: Regions, title: str) -> str | None:
+    """The standfirst: a head line (between the headline and the body) that is prose, or that its
+    element's class calls a summary; never a caption, a byline or a date line."""
+    for line in regions.head:
+        text = line.text
+        if not 20 <= len(text) <= 600 or text == title or is_boilerplate(text):
             continue
-        if el in (container.iterancestors() if container is not None else ()):
+        chain = [line.owner, *ancestors(line.owner, 3)]
+        if any(el.tag in _FIGURE_TAGS for el in chain):
             continue
-        text = element_text(el)
-        if 20 <= len(text) <= 600 and text != title and not is_boilerplate(text):
+        words = [w for el in chain[:3] for w in class_words(el)]
+        named = not _SUBTITLE_WORDS.isdisjoint(words) or ("sub" in words and "title" in words)
+        prose = len(text) >= 80 and line.link_density == 0 and stop_density(text) >= 0.1
+        if named or prose:
             return text
     return None
 

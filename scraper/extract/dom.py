@@ -124,12 +124,13 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if el is not root and (not isinstance(tag, str) or tag in SKIP_TAGS or skip(el)):
+            if el is not root and (tag in SKIP_TAGS or not isinstance(tag, str) or skip(el)):
                 walker.skip_subtree()
                 skipped = el
                 continue
             if tag in BLOCK_TAGS:
-                flush()
+                if parts:
+                    flush()
                 blocks.append(el)
                 if tag in HEADINGS:
                     heading_depth += 1
@@ -144,7 +145,8 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
         if el is skipped:
             skipped = None
         elif tag in BLOCK_TAGS:
-            flush()
+            if parts:
+                flush()
             blocks.pop()
             if tag in HEADINGS:
                 heading_depth -= 1

@@ -174,4 +174,4 @@ def visible_headline(
 
 def _title_tag(page: Page) -> str | None:
     el = page.tree.find(".//title")
-    return el.text_content() if el is not None else None
+    return "".join(el.itertext()) if el is not None else None

@@ -33,9 +33,9 @@ _NOT_FOUND = re.compile(
 
 def not_found_reason(page: Page, title: str | None) -> str | None:
     title_el = page.tree.find(".//title")
-    candidates = [title or "", clean_text(title_el.text_content()) if title_el is not None else ""]
+    candidates = [title or "", clean_text("".join(title_el.itertext())) if title_el is not None else ""]
     for h in page.tree.iter("h1", "h2"):
-        candidates.append(clean_text(h.text_content()))
+        candidates.append(clean_text("".join(h.itertext())))
         break
     for text in candidates:
         if text and len(text) < 120 and _NOT_FOUND.search(text):
