@@ -31,7 +31,7 @@ from scraper.article import Caption
 from scraper.dates import find_dates
 from scraper.extract.authors import strip_label
 from scraper.extract.data import CAPTION_LABELS, CREDIT_LABELS, CREDIT_WORDS, agency_for, fold
-from scraper.extract.dom import HEADINGS, SKIP_TAGS, Line, is_hidden, iter_lines
+from scraper.extract.dom import HEADINGS, SKIP_TAGS, Line, class_words, is_hidden, iter_lines
 from scraper.extract.inline import inline_pieces
 from scraper.text import clean_text, fingerprint_text
 
@@ -47,7 +47,7 @@ _FIGURE_LINES = 4
 _LOOSE_CHARS = 160
 _CHROME_TAGS = frozenset({"nav", "aside", "footer", "button"})
 _EMPHASIS = frozenset({"em", "i", "small", "cite", "b", "strong"})
-_CAPTION_WORDS = ("caption", "legend", "credit", "cap", "wp-caption")
+_CAPTION_WORDS = frozenset({"caption", "legend", "credit", "cap", "figcaption"})
 _ICON = re.compile(r"\.(?:svg|gif|ico)(?:$|\?)", re.I)
 
 
@@ -64,9 +64,10 @@ def _is_credit(text: str) -> bool:
     return bool(parts) and (agency_for(parts[0]) is not None or fold(parts[0]) in CREDIT_WORDS) and len(parts) > 1
 
 
-def credit_line(text: str, *, arabic_page: bool = True) -> str | None:
+def credit_line(text: str, *, latin: bool = True) -> str | None:
     """The credit when a whole line is a photo credit (``صدر الصورة، EPA``, ``©سافن حامد``,
-    ``Reuters / Giles Elgood``, ``أرشيف - غيتي``), else None."""
+    ``Reuters / Giles Elgood``, ``أرشيف - غيتي``), else None. ``latin``: a short Latin-only line
+    counts (beside an Arabic caption it is a photographer's or agency's name)."""
     text = clean_text(text)
     for label in CREDIT_LABELS:
         if _labelled(text, label) or (text.startswith(label) and text[len(label):][:1] == " "):
@@ -75,7 +76,7 @@ def credit_line(text: str, *, arabic_page: bool = True) -> str | None:
     if _is_credit(inner):
         return inner
     # a Latin-only line beside an Arabic caption: a photographer or agency credit
-    if arabic_page and _LATIN.search(text) and not _ARABIC.search(text) and len(text.split()) <= 8:
+    if latin and _LATIN.search(text) and not _ARABIC.search(text) and len(text.split()) <= 8:
         return text
     return None
 
@@ -248,11 +249,11 @@ def _lines_outside(box: Any, unit: Any) -> list[Line]:
 
 
 def _hinted(el: Any) -> bool:
-    value = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-    return any(word in re.split(r"[\s_\-]+", value) or word in value.split() for word in _CAPTION_WORDS)
+    """A caption word among the element's class/id words: a weak hint, one of several."""
+    return not _CAPTION_WORDS.isdisjoint(class_words(el))
 
 
-def _loose_caption(unit: Any, box: Any) -> tuple[Any, str] | None:
+def _loose_caption(unit: Any, box: Any) -> str | None:
     """The short line right under an image standing among paragraphs, when it is set apart."""
     sibling = box.getnext()
     while sibling is not None and (
@@ -283,7 +284,7 @@ def _loose_caption(unit: Any, box: Any) -> tuple[Any, str] | None:
     )
     if not set_apart or (credit is None and _SENTENCE_END.search(caption) and not said_by_alt):
         return None
-    return sibling, text
+    return text
 
 
 class _Teaser(Exception):
@@ -298,14 +299,14 @@ def _byline_or_stamp(text: str) -> bool:
     return printed >= 0.6 * len(text)
 
 
-def _from_figure(unit: Any, box: Any, scope: Any, arabic: bool) -> tuple[str, str | None] | None:
+def _from_figure(unit: Any, box: Any, scope: Any) -> tuple[str, str | None] | None:
     for node in [box, *_up_to(box, scope)]:
         if node.tag == "a" and _ARABIC.search(_bounded_text(node, _FIGURE_CHARS) or ""):
             raise _Teaser  # the whole figure is a link with a headline
-    return _from_lines(_lines_outside(box, unit), arabic)
+    return _from_lines(_lines_outside(box, unit))
 
 
-def _from_lines(lines: list[Line], arabic: bool) -> tuple[str, str | None] | None:
+def _from_lines(lines: list[Line]) -> tuple[str, str | None] | None:
     """Caption and credit from the lines of a figure box."""
     for line in lines:
         # a linked line in the page's language is a headline: the box is a teaser, not a figure
@@ -321,13 +322,13 @@ def _from_lines(lines: list[Line], arabic: bool) -> tuple[str, str | None] | Non
         text = strip_caption_label(line.text)
         if not text:
             continue
-        found = credit_line(text, arabic_page=arabic)
+        found = credit_line(text)
         if found is not None:
             credit = credit or found
             continue
         # a credit styled apart but glued to the caption ("...الصحفي</span><span>تصوير: ...")
         for piece in inline_pieces(line.owner):
-            found = credit_line(piece, arabic_page=False)  # a Latin name ending a caption stays
+            found = credit_line(piece, latin=False)  # a Latin name ending a caption stays
             if found is not None and piece != text and text.endswith(piece):
                 text, credit = clean_text(text[: -len(piece)]), credit or found
         if _byline_or_stamp(text):
@@ -345,7 +346,6 @@ def extract_captions(scope: Any, base_url: str, selector: Any = None) -> list[Ca
     if scope is None:
         return []
     host = (urlsplit(base_url).hostname or "").removeprefix("www.")
-    arabic = True
     found: list[tuple[str, str | None, str | None]] = []
     if selector is not None:
         for el in selector(scope):
@@ -362,13 +362,13 @@ def extract_captions(scope: Any, base_url: str, selector: Any = None) -> list[Ca
             continue
         covered.add(box)
         try:
-            got = _from_figure(unit, box, scope, arabic) if box is not unit else None
+            got = _from_figure(unit, box, scope) if box is not unit else None
         except _Teaser:
             continue
         if got is None and box.tag != "figure":
             loose = _loose_caption(unit, box)
             if loose is not None:
-                got = split_credit(loose[1])
+                got = split_credit(loose)
         if got is not None:
             found.append((got[0], got[1], urljoin(base_url, src) if src else None))
     for figcaption in scope.iter("figcaption"):  # a figure without a picture (video, embed)
@@ -378,7 +378,7 @@ def extract_captions(scope: Any, base_url: str, selector: Any = None) -> list[Ca
         covered.add(figure)
         try:
             box = figure if figure.tag == "figure" else figcaption
-            got = _from_lines(iter_lines(box, is_hidden), arabic)
+            got = _from_lines(iter_lines(box, is_hidden))
         except _Teaser:
             continue
         if got is not None:
