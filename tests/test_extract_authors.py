@@ -235,3 +235,21 @@ def test_label_alone_over_a_sentence_is_not_a_byline() -> None:
 def test_byline_glued_to_a_date_in_the_same_line() -> None:
     head = "<div><span>بقلم: سامي خليل</span><time>1 مايو 2024</time></div>"
     assert run(page(paragraphs(), before_body=head)).authors == ["سامي خليل"]
+
+
+PARTICLES = [str(p) for p in TABLE["name_particles"]]
+
+
+@pytest.mark.parametrize("particle", PARTICLES)
+def test_particle_joins_the_next_word_into_one_name_element(particle: str) -> None:
+    name = f"محمد {particle} الرحمن سامي {particle} الله"  # four elements, six words
+    assert byline_names(f"كتب {name}") == [name]
+
+
+@pytest.mark.parametrize("particle", PARTICLES)
+def test_particles_do_not_stretch_a_sentence_into_a_name(particle: str) -> None:
+    assert byline_names(f"كتب محمد {particle} سامي خليل حسن نبيل") == []  # five elements
+
+
+def test_title_does_not_count_as_a_name_element() -> None:
+    assert byline_names("كتب الدكتور سامي خليل حسن نبيل") == ["الدكتور سامي خليل حسن نبيل"]

@@ -29,6 +29,7 @@ from scraper.extract.data import (
     BYLINE_ROLE_PHRASES,
     BYLINE_ROLES,
     BYLINE_TITLES,
+    NAME_PARTICLES,
     NOT_NAME_WORDS,
     agency_for,
     fold,
@@ -111,7 +112,7 @@ def person_names(
             words.append(word)
         name = " ".join(words).strip(" .")
         low, high = (2, 4) if strict else (1, 5)
-        if not name or not low <= len(words) <= high or _NOT_A_NAME.search(name):
+        if not name or not low <= _elements(words) <= high or _NOT_A_NAME.search(name):
             continue
         if strict and not _name_shaped(words):
             continue
@@ -120,6 +121,13 @@ def person_names(
         if name not in names:
             names.append(name)
     return names
+
+
+def _elements(words: list[str]) -> int:
+    """Name elements: a particle joins the next word ("عبد الله" is one), a title opening the
+    name ("الدكتور") is not one."""
+    count = sum(1 for w in words if clean_text(w) not in NAME_PARTICLES)
+    return count - (1 if words and fold(words[0]) in BYLINE_TITLES else 0)
 
 
 def _name_shaped(words: list[str]) -> bool:
