@@ -40,7 +40,7 @@ from typing import Any
 
 from scraper.article import Block
 from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, stop_word_count
-from scraper.extract.dom import HEADINGS, Line, class_weight, is_hidden, iter_lines
+from scraper.extract.dom import BLOCK_TAGS, HEADINGS, Line, class_weight, is_hidden, iter_lines
 from scraper.extract.page import Page
 from scraper.text import clean_text, fingerprint_text
 
@@ -89,7 +89,7 @@ class BodyResult:
     headline: int | None = None  # line index of the headline
 
 
-def stop_density(text: str, sample: int = 2000) -> float:
+def stop_density(text: str, sample: int = 800) -> float:
     """Share of function words (on the first ``sample`` characters: a measure, not a count)."""
     words = fingerprint_text(text[:sample]).split()
     if not words:
@@ -250,6 +250,28 @@ def _ancestors_within(el: Any, members: set[Any], limit: int = 100_000) -> bool:
     return False
 
 
+class _Ancestry:
+    """Which of ``targets`` hold an element (the element itself or an ancestor), memoized per
+    element: one walk up per element of the page, however many lines share it."""
+
+    def __init__(self, targets: set[Any]) -> None:
+        self.targets = targets
+        self.memo: dict[Any, tuple[Any, ...]] = {}
+
+    def of(self, el: Any) -> tuple[Any, ...]:
+        chain = []
+        node = el
+        while node is not None and node not in self.memo:
+            chain.append(node)
+            node = node.getparent()
+        held = self.memo[node] if node is not None else ()
+        for item in reversed(chain):
+            if item in self.targets:
+                held = (*held, item)
+            self.memo[item] = held
+        return self.memo[el]
+
+
 def _choose_container(
     units: list[Unit], good: list[int], declared: list[Any], headline: Any | None = None
 ) -> tuple[Any, set[Any]]:
@@ -278,17 +300,13 @@ def _choose_container(
         return None, set()
     # link density of each candidate over all its text
     totals: dict[Any, list[int]] = {c: [0, 0] for c in scores}
+    holders = _Ancestry(set(scores))
     for unit in units:
-        node = unit.line.owner
         n, links = len(unit.line.text), unit.line.link_chars
-        depth = 0
-        while node is not None and depth < 400:
-            acc = totals.get(node)
-            if acc is not None:
-                acc[0] += n
-                acc[1] += links
-            node = node.getparent()
-            depth += 1
+        for candidate in holders.of(unit.line.owner):
+            acc = totals[candidate]
+            acc[0] += n
+            acc[1] += links
     final = {c: s * (1 - (totals[c][1] / totals[c][0] if totals[c][0] else 0.0)) for c, s in scores.items()}
     best = max(final, key=lambda c: final[c])
     good_owners = {units[i].line.owner for i in good}
@@ -297,8 +315,9 @@ def _choose_container(
         # element around the best candidate adds only its chrome (tags, next/previous links)
         if _ancestors_within(best, {el}):
             break
-        held = sum(len(units[i].line.text) for i in good if _ancestors_within(units[i].line.owner, {el}))
-        best_held = sum(len(units[i].line.text) for i in good if _ancestors_within(units[i].line.owner, {best}))
+        holders = _Ancestry({el, best})
+        held = sum(len(units[i].line.text) for i in good if el in holders.of(units[i].line.owner))
+        best_held = sum(len(units[i].line.text) for i in good if best in holders.of(units[i].line.owner))
         if held > 0 and held >= 0.5 * best_held:
             best = el
             break
@@ -334,17 +353,17 @@ def _clean_boxes(units: list[Unit], chosen: list[int], members: set[Any]) -> lis
             node = node.getparent()
     if not boxes:
         return chosen
+    holders = _Ancestry(set(boxes))
     for unit in units:
         line = unit.line
-        node, depth = line.owner, 0
-        while node is not None and node not in members and depth < 400:
-            stats = boxes.get(node)
-            if stats is not None:
+        held = holders.of(line.owner)
+        if held:
+            punct = len(_PUNCT.findall(line.text))
+            for box in held:
+                stats = boxes[box]
                 stats[0] += len(line.text)
                 stats[1] += line.link_chars
-                stats[2] += len(_PUNCT.findall(line.text))
-            node = node.getparent()
-            depth += 1
+                stats[2] += punct
     total = sum(len(units[i].line.text) for i in chosen)
     for i in chosen:
         node = units[i].line.owner
@@ -359,14 +378,19 @@ def _clean_boxes(units: list[Unit], chosen: list[int], members: set[Any]) -> lis
     }
     if not dropped:
         return chosen
-    return [i for i in chosen if not _ancestors_within(units[i].line.owner, dropped, 400)]
+    inside_dropped = _Ancestry(dropped)
+    return [i for i in chosen if not inside_dropped.of(units[i].line.owner)]
 
 
 def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> int | None:
     if title_el is not None:
         found = None
+        inside = set(title_el.iter())
+        block = title_el  # an inline headline (<b>, <font>) is read as part of its block's line
+        while block is not None and block.tag not in BLOCK_TAGS:
+            block = block.getparent()
         for i, line in enumerate(lines):
-            if _ancestors_within(line.owner, {title_el}, 64) or line.owner is title_el:
+            if line.owner in inside or line.owner is block:
                 found = i
             elif found is not None:
                 return found
@@ -447,7 +471,8 @@ def extract_body(
     declared = list(declared) + page.tree.xpath(_DECLARED)
     headline_el = units[headline].line.owner if headline is not None else None
     container, members = _choose_container(units, good, declared, headline_el) if good else (None, set())
-    chosen = [i for i in good if rescued or _ancestors_within(units[i].line.owner, members)]
+    in_members = _Ancestry(members)
+    chosen = [i for i in good if rescued or in_members.of(units[i].line.owner)]
     if not rescued:
         chosen = _clean_boxes(units, chosen, members)
     # the tail: trailing lines that hold a boilerplate phrase are chrome, whatever their length

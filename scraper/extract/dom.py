@@ -34,19 +34,32 @@ SKIP_TAGS = frozenset(
 # page chrome by element name (inside a body container too)
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption", "picture"})
 _HIDDEN_CLASSES = frozenset({"d-none", "hidden", "sr-only", "visually-hidden", "u-hide", "hide", "invisible"})
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _SPLIT = re.compile(r"[\s_\-:./]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NAME_ATTRS = ("class", "id", "role", "data-component", "itemprop")
 
 
 def is_hidden(el: Any) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    """Not shown: ``hidden``, ``aria-hidden``, ``display:none``, or a visibility utility class
+    (``d-none``, ``sr-only``, ...). Called for every element: the common cases exit early."""
+    keys = el.keys()
+    if not keys:
+        return False
+    if "hidden" in keys or ("aria-hidden" in keys and el.get("aria-hidden") == "true"):
         return True
-    style = el.get("style")
-    if style and "display" in style and re.search(r"display\s*:\s*none", style):
-        return True
-    cls = el.get("class")
-    return bool(cls) and not _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+    if "style" in keys:
+        style = el.get("style")
+        if "display" in style and _DISPLAY_NONE.search(style):
+            return True
+    if "class" in keys:
+        cls = el.get("class")
+        # every hidden class holds one of these: a substring test in C before splitting
+        if ("hid" in cls or "none" in cls or "only" in cls or "invis" in cls or "Hid" in cls) and not (
+            _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+        ):
+            return True
+    return False
 
 
 def name_words(value: str) -> list[str]:
