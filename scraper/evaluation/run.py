@@ -55,8 +55,9 @@ def evaluate_set(truths: list[Truth], variant: str, runners: dict[str, Runner], 
     runs = [run_extractor(name, runner, truths, pages, repeat) for name, runner in runners.items()]
     ours = next((r for r in runs if r.extractor == OURS), runs[0])
     baseline = next((r for r in runs if r is not ours), None)
-    return SetRun(variant, runs, missed(ours.totals, baseline.totals if baseline else None, baseline_name=(
-        baseline.extractor if baseline else "")))
+    if baseline is None:
+        return SetRun(variant, runs, missed(ours.totals))
+    return SetRun(variant, runs, missed(ours.totals, baseline.totals, baseline_name=baseline.extractor))
 
 
 def evaluate(truths: list[Truth], variants: list[str], runners: dict[str, Runner], repeat: int = 1) -> list[SetRun]:

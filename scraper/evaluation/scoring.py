@@ -205,8 +205,9 @@ class PageScore:
             data["rejected_ok"] = self.rejected_ok
             return data
         data.update({
-            "title": self.title, "title_got": self.title_got,
-            "day": self.date.day, "time": self.date.time, "date_got": self.date.got, "date_note": self.date.note,
+            "title": self.title, "title_want": self.title_want, "title_got": self.title_got,
+            "day": self.date.day, "time": self.date.time, "date_want": self.date_want, "date_got": self.date.got,
+            "date_note": self.date.note,
             "include": self.include, "include_missing": self.include_missing,
             "leaks": self.leaks, "leaked": self.leaked,
             "captions": self.captions.as_dict(), "sources": self.sources.as_dict(), "authors": self.authors.as_dict(),
@@ -286,7 +287,8 @@ class Totals:
             "times": self.times, "timed": self.timed, "include": self.include, "leaks": self.leaks,
             "captions": self.captions.as_dict(), "sources": self.sources.as_dict(), "authors": self.authors.as_dict(),
             "non_articles": self.non_articles, "non_articles_rejected": self.rejected,
-            "pages_per_second": round(self.pages_per_second, 2), "slowest_seconds": round(self.slowest, 4),
+            "pages_per_second": round(self.pages_per_second, 2) if self.seconds > 0 else None,
+            "slowest_seconds": round(self.slowest, 4),
             "slowest_page": self.slowest_page,
         }
 
