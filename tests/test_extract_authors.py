@@ -253,3 +253,8 @@ def test_particles_do_not_stretch_a_sentence_into_a_name(particle: str) -> None:
 
 def test_title_does_not_count_as_a_name_element() -> None:
     assert byline_names("كتب الدكتور سامي خليل حسن نبيل") == ["الدكتور سامي خليل حسن نبيل"]
+
+
+@pytest.mark.parametrize("byline", ["إعداد: قسم الأخبار", "بقلم: فريق التحرير", "كتب: موقع المثال", "By Staff Writer"])
+def test_a_desk_or_a_team_is_not_a_person(byline: str) -> None:
+    assert byline_names(byline) == []

@@ -132,7 +132,7 @@ def _elements(words: list[str]) -> int:
 
 def _name_shaped(words: list[str]) -> bool:
     # matched as printed, not folded: "على" (on) folds to "علي" (a name)
-    if any(clean_text(w) in NOT_NAME_WORDS for w in words):
+    if any(clean_text(w).lower() in NOT_NAME_WORDS for w in words):
         return False
     first = fold(words[0])
     # a definite noun opens a sentence ("الحكومة تدرس ..."), not a name, unless it is a title

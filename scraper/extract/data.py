@@ -99,7 +99,7 @@ BYLINE_ROLES: frozenset[str] = frozenset(clean_text(p) for p in _bylines["roles"
 BYLINE_ROLE_PHRASES: tuple[str, ...] = tuple(p for p in BYLINE_ROLES if " " in p or "," in p)
 BYLINE_TITLES: frozenset[str] = frozenset(fold(str(p)) for p in _bylines["titles"])
 NAME_PARTICLES: frozenset[str] = frozenset(clean_text(str(p)) for p in _bylines["name_particles"])
-NOT_NAME_WORDS: frozenset[str] = frozenset(clean_text(str(p)) for p in _bylines["not_name_words"])
+NOT_NAME_WORDS: frozenset[str] = frozenset(clean_text(str(p)).lower() for p in _bylines["not_name_words"])
 
 
 def _joiner(joiner: str) -> str:
