@@ -258,3 +258,7 @@ def test_title_does_not_count_as_a_name_element() -> None:
 @pytest.mark.parametrize("byline", ["إعداد: قسم الأخبار", "بقلم: فريق التحرير", "كتب: موقع المثال", "By Staff Writer"])
 def test_a_desk_or_a_team_is_not_a_person(byline: str) -> None:
     assert byline_names(byline) == []
+
+
+def test_declared_desk_is_not_a_person() -> None:
+    assert run(page(paragraphs(), '<meta name="author" content="فريق التحرير">')).authors == []

@@ -111,9 +111,12 @@ def person_names(
                 break
             words.append(word)
         name = " ".join(words).strip(" .")
+        # sentence words are matched as printed, not folded: "على" (on) folds to "علي" (a name)
         low, high = (2, 4) if strict else (1, 5)
         if not name or not low <= _elements(words) <= high or _NOT_A_NAME.search(name):
             continue
+        if any(clean_text(w).lower() in NOT_NAME_WORDS for w in words):
+            continue  # a sentence, a desk or a team
         if strict and not _name_shaped(words):
             continue
         if is_site_or_organization(name, site_names, host):
@@ -131,9 +134,6 @@ def _elements(words: list[str]) -> int:
 
 
 def _name_shaped(words: list[str]) -> bool:
-    # matched as printed, not folded: "على" (on) folds to "علي" (a name)
-    if any(clean_text(w).lower() in NOT_NAME_WORDS for w in words):
-        return False
     first = fold(words[0])
     # a definite noun opens a sentence ("الحكومة تدرس ..."), not a name, unless it is a title
     return not (first.startswith("ال") and first not in BYLINE_TITLES)
