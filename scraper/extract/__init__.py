@@ -28,7 +28,7 @@ from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
 from scraper.extract.body import BodyResult, extract_body, is_boilerplate, stop_density
 from scraper.extract.captions import extract_captions, split_credit
-from scraper.extract.dom import Line, ancestors, class_words, common_ancestor
+from scraper.extract.dom import ancestors, class_words, common_ancestor
 from scraper.extract.inline import inline_pieces
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
@@ -176,7 +176,7 @@ def _extract(
     kept = {b.text for b in blocks}
     body_lines = [result.lines[i] for i, b in zip(result.indices, result.blocks, strict=True) if b.text in kept]
     reason = verdict.article_reason(
-        page, body_lines, title_el, _link_lines(result.lines), dated=dates.published is not None
+        page, body_lines, title_el, result.lines, dated=dates.published is not None
     )
     if reason:
         raise NotAnArticle(reason)
@@ -245,11 +245,6 @@ def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
             del out[index : index + (1 if names else 2)]
             break
     return out
-
-
-def _link_lines(lines: list[Line]) -> int:
-    """Headline-like links (4+ words, mostly link text): a listing page is made of them."""
-    return sum(1 for line in lines if line.link_density > 0.5 and line.text.count(" ") >= 3)
 
 
 def _link_canonical(page: Page) -> str | None:

@@ -418,11 +418,12 @@ def _rescue(units: list[Unit], headline: int | None) -> list[int]:
     for i in range(headline + 1, min(len(units), headline + 8)):
         unit = units[i]
         line = unit.line
-        if unit.phrase or line.link_density > MAX_LINK_DENSITY or (unit.klass == BAD and len(line.text) >= LENGTH_LOW):
+        if unit.phrase or line.link_density > MAX_LINK_DENSITY or not unit.words:
             if out:
                 break
             continue
-        if len(_PUNCT.findall(line.text)) and unit.words >= 6:
+        # a flash is written like a headline (few function words), but in sentences
+        if _PUNCT.search(line.text) and unit.words >= 6:
             out.append(i)
         elif out:
             break
@@ -454,9 +455,9 @@ def extract_body(
         if line.link_density > MAX_LINK_DENSITY:  # mostly links: never body text, whatever else
             continue
         text = line.text
-        unit.words = words = text.count(" ") + 1
         if i == headline or context.kind_of(line.owner) or _is_title(text, title_key):
             continue
+        unit.words = words = text.count(" ") + 1
         unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS)
         stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
         before = headline is not None and i < headline
