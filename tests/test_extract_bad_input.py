@@ -51,14 +51,57 @@ def test_truncated_mid_tag():
 
 
 def test_nested_tables_10000_deep():
+    """Deeper than the parser nests (libxml2 stops at 2048): the article is still found."""
     deep = "<table><tr><td>" * 10_000 + PARA + "</td></tr></table>" * 10_000
     page = f"<html><body><h1>{TITLE}</h1>{deep}</body></html>"
-    try:
-        article = extract(page, URL, FETCHED)
-    except NotAnArticle as verdict:
-        assert str(verdict)
-    else:
-        assert article.title == TITLE
+    article = extract(page, URL, FETCHED)
+    assert article.title == TITLE
+    assert article.body == PARA
+
+
+def test_text_node_over_10_mb_is_not_truncated():
+    """libxml2 stops at a 10 MB text node unless told otherwise: what follows must survive."""
+    huge = (PARA + " ") * 40_000  # ~11 MB of UTF-8
+    page = f"<html><body><h1>{TITLE}</h1><p>{huge}</p><p>{PARA} الختام</p></body></html>"
+    article = extract(page.encode("utf-8"), URL, FETCHED)
+    assert article.blocks[-1].text == f"{PARA} الختام"
+    assert article.blocks[0].text == huge.strip()
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_declared_in_the_header(codec):
+    data = html().encode(codec)
+    article = extract(data, URL, FETCHED, content_type="text/html; charset=UTF-16")
+    assert article.title == TITLE
+    assert PARA in article.body
+
+
+def test_utf16_without_bom_declared_in_the_page():
+    data = html("utf-16").encode("utf-16-le")
+    assert extract(data, URL, FETCHED).title == TITLE
+
+
+def test_content_type_header_decides_the_charset():
+    data = html().encode("cp1256")  # no declaration in the page
+    article = extract(data, URL, FETCHED, content_type="text/html; charset=windows-1256")
+    assert article.title == TITLE
+    assert PARA in article.body
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        # UTF-8 bytes read as windows-1256 and saved again: every letter is now two
+        (html("utf-8").encode("utf-8").decode("cp1256", "replace").encode("utf-8"), "windows-1256"),
+        (html("utf-8").encode("utf-8").decode("latin-1").encode("utf-8"), "Latin-1"),
+        # already text: a str holding mojibake
+        (html("utf-8").encode("utf-8").decode("cp1256", "replace"), "windows-1256"),
+        ("<html><body><h1>" + "\ufffd" * 40 + "</h1><p>" + "\ufffd" * 400 + "</p></body></html>", "U\\+FFFD"),
+    ],
+)
+def test_mojibake_is_reported_not_stored(data, reason):
+    with pytest.raises(NotAnArticle, match=reason):
+        extract(data, URL, FETCHED)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from scraper.extract import extract
-from scraper.extract.captions import split_credit
 from scraper.sites.base import Site
 
 FETCHED = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
@@ -111,94 +110,6 @@ def test_density_finds_body_without_structure():
     assert "الرئيسية" not in article.body
 
 
-# --- captions
-
-
-@pytest.mark.parametrize(
-    ("raw", "text", "credit"),
-    [
-        ("من لقاء الرئيسين في جنيف (أرشيف - غيتي)", "من لقاء الرئيسين في جنيف", "أرشيف - غيتي"),
-        ("متظاهرون في الساحة (رويترز)", "متظاهرون في الساحة", "رويترز"),
-        ("التعليق على الصورة، متظاهرون في الساحة صدر الصورة، EPA", "متظاهرون في الساحة", "EPA"),
-        ("الوزير خلال الزيارة - تصوير: أحمد علي", "الوزير خلال الزيارة", "أحمد علي"),
-        ("الوزير خلال الزيارة (يمين الصورة مع الوفد المرافق له في القاعة)", None, None),
-    ],
-)
-def test_caption_credit_split(raw, text, credit):
-    got_text, got_credit = split_credit(raw)
-    assert got_text == (text or raw)
-    assert got_credit == credit
-
-
-def test_duplicate_caption_once_and_teasers_excluded():
-    fig = '<figure><img src="/i/a.jpg"><figcaption>الوزير خلال المؤتمر (رويترز)</figcaption></figure>'
-    hidden = '<div class="lightbox" hidden><p class="caption">الوزير خلال المؤتمر (رويترز)</p></div>'
-    teaser = (
-        '<div class="related"><a href="/other"><figure><img src="/i/b.jpg">'
-        "<figcaption>خبر آخر</figcaption></figure></a></div>"
-    )
-    article = run(page(fig + hidden + body() + teaser))
-    assert [(c.text, c.credit, c.image_url) for c in article.captions] == [
-        ("الوزير خلال المؤتمر", "رويترز", "https://news.example.org/i/a.jpg")
-    ]
-    assert "الوزير خلال المؤتمر" not in article.body
-
-
-# --- sources
-
-
-def sources_of(html: str) -> list[tuple[str, str | None]]:
-    return [(s.name, s.canonical) for s in run(html).sources]
-
-
-def test_sources_closing_line():
-    assert sources_of(page(body("<p>المصدر: وكالات</p>"))) == [("وكالات", "Agencies")]
-
-
-def test_sources_dateline_cnn():
-    first = f"<p>دمشق، سوريا (CNN) -- {PARA}</p>"
-    assert sources_of(page(first + body())) == [("CNN", "CNN")]
-
-
-def test_sources_dateline_mena():
-    first = f"<p>القاهرة - أ ش أ: {PARA}</p>"
-    assert sources_of(page(first + body())) == [("أ ش أ", "MENA")]
-
-
-def test_sources_trailing_petra():
-    assert sources_of(page(body(f"<p>{PARA} --(بترا)</p>"))) == [("بترا", "Petra")]
-
-
-def test_source_mentioned_in_a_sentence_is_not_a_credit():
-    assert sources_of(page(body(f"<p>وقال المصدر إن {PARA}</p>"))) == []
-
-
-# --- authors
-
-
-@pytest.mark.parametrize(
-    ("byline", "names"),
-    [
-        ('<span class="writeBy">كتبت أسماء نصار</span>', ["أسماء نصار"]),
-        ('<div class="author">كتب محمد علي - القاهرة</div>', ["محمد علي"]),
-        ('<p class="byline">بقلم: سامي خليل</p>', ["سامي خليل"]),
-        ("<p><strong>حوار: آسيا العتروس</strong></p>", ["آسيا العتروس"]),
-    ],
-)
-def test_bylines(byline, names):
-    article = run(page(byline + body()))
-    assert article.authors == names
-    assert names[0] not in article.body
-
-
-def test_jsonld_authors_split_on_waw():
-    head = (
-        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"عنوان الخبر الرئيسي عن المفاوضات",'
-        '"author":{"@type":"Person","name":"كايلا إبستين وأنجليكا كاساس"}}</script>'
-    )
-    assert run(page(body(), head)).authors == ["كايلا إبستين", "أنجليكا كاساس"]
-
-
 # --- dates
 
 
@@ -295,34 +206,6 @@ def test_lead_image_from_jsonld_is_a_url_never_a_name(image, expected):
     assert run(page(body(), head)).image_url == expected
 
 
-# --- the language tables drive the extractor: every row is read
-
-
-def _table(name: str) -> dict:
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(__file__).resolve().parents[1] / "scraper" / "data" / name
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def test_every_source_label_opens_a_closing_credit():
-    from scraper.extract.sources import closing_credit
-
-    for label in _table("boilerplate.yaml")["source_labels"]:
-        assert closing_credit(f"{label}: رويترز") == ["رويترز"], label
-        assert closing_credit(f"وقال {label} إن الاجتماع انتهى") is None, label
-
-
-def test_every_byline_joiner_splits_two_full_names():
-    from scraper.extract.authors import person_names
-
-    for joiner in _table("bylines.yaml")["joiners"]:
-        text = f"سامي خليل{joiner if joiner.startswith(' ') else joiner + ' '}أسماء نصار"
-        assert person_names(text) == ["سامي خليل", "أسماء نصار"], repr(joiner)
-
-
 # --- regions: the article's head and tail, by position
 
 
@@ -349,3 +232,226 @@ def test_regions_head_and_tail_by_position():
     # without a headline line the head reaches back to the edge of the article, not the clock
     regions = find_regions(lines, None, texts.index(PARA), texts.index(PARA) + 1, article)
     assert [ln.text for ln in regions.head] == ["كتب سامي خليل", "نشر في 1 مايو 2024"]
+
+
+# --- boilerplate.yaml: every phrase row where it applies, and where it must not
+
+
+def _table(name: str) -> dict:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / "scraper" / "data" / name
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+BOILER = _table("boilerplate.yaml")
+
+
+def three_paragraphs_with(middle: str) -> str:
+    return page(f"<p>{PARA} 1</p>{middle}<p>{PARA} 2</p><p>{PARA} 3</p>")
+
+
+@pytest.mark.parametrize("phrase", BOILER["block_starts"])
+def test_block_start_phrase_drops_a_short_block(phrase):
+    """Between two paragraphs a short line would be kept (jusText's context rule): the phrase is
+    what drops it."""
+    article = run(three_paragraphs_with(f"<p>{phrase} عنوان آخر</p>"))
+    assert [b.text for b in article.blocks] == [f"{PARA} 1", f"{PARA} 2", f"{PARA} 3"]
+
+
+@pytest.mark.parametrize("phrase", BOILER["block_starts"])
+def test_block_start_phrase_keeps_a_real_paragraph(phrase):
+    paragraph = f"{phrase} {PARA}"
+    article = run(three_paragraphs_with(f"<p>{paragraph}</p>"))
+    assert paragraph in [b.text for b in article.blocks]
+
+
+@pytest.mark.parametrize("phrase", BOILER["block_contains"])
+def test_block_contains_phrase_drops_a_short_block(phrase):
+    article = run(three_paragraphs_with(f"<p>نص {phrase} 2024</p>"))
+    assert not any(phrase in b.text for b in article.blocks)
+    assert len(article.blocks) == 3
+
+
+@pytest.mark.parametrize("phrase", BOILER["block_contains"])
+def test_block_contains_phrase_drops_the_tail_paragraph(phrase):
+    """After the last body paragraph, a long block holding the phrase is a policy or a notice."""
+    article = run(page(body(f"<p>{PARA}، {phrase} والتعليقات الواردة أدناه تخص أصحابها وحدهم</p>")))
+    assert len(article.blocks) == 3
+    assert not any(phrase in b.text for b in article.blocks)
+
+
+@pytest.mark.parametrize("phrase", BOILER["block_contains"])
+def test_block_contains_phrase_keeps_a_long_paragraph_in_the_body(phrase):
+    paragraph = f"وقال المتحدث إن البيان {phrase} كما ورد في نص القرار، {PARA}"
+    article = run(three_paragraphs_with(f"<p>{paragraph}</p>"))
+    assert paragraph in [b.text for b in article.blocks]
+
+
+def test_real_paragraph_starting_with_advertisement_word_is_kept():
+    paragraph = "إعلان الحكومة عن خطة التقشف الجديدة أثار موجة من الانتقادات في البرلمان، " + PARA
+    assert paragraph in run(three_paragraphs_with(f"<p>{paragraph}</p>")).body
+
+
+# --- the classifier: class names are one weak hint, structure and language decide
+
+TEASER = "وفي سياق متصل، أعلنت الوزارة عن خطة جديدة لدعم المزارعين في المحافظات الجنوبية خلال العام المقبل."
+
+
+@pytest.mark.parametrize("word", BOILER["class_words"]["negative"])
+def test_negative_class_word_tips_a_borderline_block(word):
+    """A near-good line after the body stays on its own; under a negative class word it goes."""
+    plain = run(page(body(f'<div class="box"><p>{TEASER}</p></div>')))
+    marked = run(page(body(f'<div class="box {word}-box"><p>{TEASER}</p></div>')))
+    assert TEASER in plain.body
+    assert TEASER not in marked.body
+    assert len(marked.blocks) == 3
+
+
+@pytest.mark.parametrize("word", BOILER["class_words"]["negative"])
+def test_negative_class_word_never_drops_a_paragraph_among_paragraphs(word):
+    article = run(three_paragraphs_with(f'<div class="{word}"><p>{PARA} 9</p></div>'))
+    assert f"{PARA} 9" in [b.text for b in article.blocks]
+
+
+@pytest.mark.parametrize("word", BOILER["class_words"]["positive"])
+def test_positive_class_word_keeps_a_lone_borderline_block(word):
+    from scraper.extract.body import extract_body
+    from scraper.extract.page import parse
+
+    links = "".join(f'<li><a href="/{i}">رابط رقم {i}</a></li>' for i in range(6))
+    html = f"<html><body><ul>{links}</ul><div class='{{}}'><p>{TEASER}</p></div><ul>{links}</ul></body></html>"
+    plain = extract_body(parse(html.format("box"), URL), None)
+    marked = extract_body(parse(html.format(f"box {word}-wrap"), URL), None)
+    assert [b.text for b in plain.blocks] == []
+    assert [b.text for b in marked.blocks] == [TEASER]
+
+
+@pytest.mark.parametrize("value", ["position-relative", "overflow-hidden", "printable", "text-popular", "relativeBox"])
+def test_chrome_looking_substrings_do_not_delete_paragraphs(value):
+    html = page("".join(f'<div class="{value}"><p>{PARA} {i}</p></div>' for i in range(3)))
+    assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(3)]
+
+
+def test_scrambled_class_names_give_the_same_body():
+    from scraper.evaluation.variants import scrambled
+
+    related = "".join(f'<li><a href="/n/{i}">خبر آخر رقم {i} عن موضوع مختلف تماما اليوم</a></li>' for i in range(5))
+    html = page(
+        '<div class="article-meta"><span class="byline">كتب سامي خليل</span></div>'
+        f'<div class="article-body">{body()}</div><div class="share-bar"><a href="/s">شارك</a></div>'
+        f'<div class="related"><h2>أخبار ذات صلة</h2><ul>{related}</ul></div>'
+    )
+    original = run(html)
+    assert [b.text for b in run(scrambled(html.encode("utf-8"))).blocks] == [b.text for b in original.blocks]
+    assert len(original.blocks) == 3
+
+
+def test_related_links_with_body_like_class_names_are_dropped():
+    related = "".join(
+        f'<li class="article-body-item"><a href="/n/{i}">خبر آخر رقم {i} عن موضوع مختلف تماما في المنطقة</a></li>'
+        for i in range(6)
+    )
+    html = page(body(f'<ul class="article-content story-body">{related}</ul>'))
+    article = run(html)
+    assert len(article.blocks) == 3
+    assert "خبر آخر" not in article.body
+
+
+def test_one_line_paragraph_between_paragraphs_is_kept():
+    article = run(three_paragraphs_with("<p>وأضاف: «لن نتراجع».</p>"))
+    assert "وأضاف: «لن نتراجع»." in [b.text for b in article.blocks]
+
+
+def test_body_found_without_any_metadata_or_class_names():
+    html = (
+        "<html><body><div><a href='/'>الرئيسية</a> <a href='/a'>سياسة</a> <a href='/b'>اقتصاد</a></div>"
+        f"<div><div><h1>اتفاق على استئناف المفاوضات</h1></div><div>{body()}</div></div>"
+        "<div>" + "".join(f"<p><a href='/x{i}'>عنوان خبر آخر رقم {i} في القائمة</a></p>" for i in range(8))
+        + "</div></body></html>"
+    )
+    article = run(html)
+    assert [b.text for b in article.blocks] == [f"{PARA} {i}" for i in range(3)]
+
+
+# --- title: the visible headline, and site-name affixes for sites nobody declared
+
+
+HEADLINE = "انهيار جسر في المدينة القديمة"
+
+
+@pytest.mark.parametrize(
+    ("title", "site_name", "host", "expected"),
+    [
+        (f"{HEADLINE} - جريدة النهار", "جريدة النهار", "annahar.example", HEADLINE),
+        (f"جريدة الوطن | {HEADLINE}", "الوطن", "alwatan.example", HEADLINE),
+        (f"{HEADLINE} :: Almasry Today", None, "www.almasrytoday.example", HEADLINE),
+        (f"{HEADLINE} — Gazette", None, "gazette.example", HEADLINE),
+        (f"البلد « {HEADLINE}", "البلد", "elbalad.example", HEADLINE),
+        (f"News | أخبار | {HEADLINE}", "أخبار", "akhbar.example", HEADLINE),
+        # a colon inside the headline, a score, an Arabic part nothing names: not affixes
+        ("وزارة العمل: تفاصيل تسفير 5 آلاف عامل", None, "news.example", "وزارة العمل: تفاصيل تسفير 5 آلاف عامل"),
+        ("الزمالك يتعادل 1-1 أمام فيوتشر - الرياضة اليوم", None, "sport.example",
+         "الزمالك يتعادل 1-1 أمام فيوتشر - الرياضة اليوم"),
+    ],
+)
+def test_title_affix_stripped_for_unseen_sites(title, site_name, host, expected):
+    head = f"<title>{title}</title>" + (f'<meta property="og:site_name" content="{site_name}">' if site_name else "")
+    html = f"<html><head>{head}</head><body><div>{body()}</div></body></html>"
+    assert run(html, url=f"https://{host}/2024/05/01/story", site=None).title == expected
+
+
+def test_title_from_a_styled_table_cell_broken_by_br():
+    html = (
+        "<html><head><title>Press corner - Press release - انهيار جسر في المدينةالقديمة</title></head><body>"
+        "<table><tr><td><a href='/'>Home</a> <a href='/en'>EN</a></td></tr>"
+        "<tr><td><p class='x1'><font size='4'><b>انهيار جسر في<br>المدينة القديمة</b></font></p>"
+        f"<p>{PARA}</p><p>{PARA} 2</p></td></tr></table></body></html>"
+    )
+    article = run(html, url="https://press.example/release-2024-123", site=None)
+    assert article.title == "انهيار جسر في المدينة القديمة"
+    assert "انهيار جسر" not in article.body
+
+
+# --- short items and the verdict by structure
+
+FLASH = "عاجل: الرئاسة تعلن تشكيل حكومة جديدة برئاسة وزير الخارجية السابق، وأداء اليمين الدستورية غدا."
+
+
+def flash_page(extra_head: str = "", wrapper: str = "article") -> str:
+    return (
+        f"<html><head><title>حكومة جديدة</title>{extra_head}</head><body><nav><a href='/'>الرئيسية</a></nav>"
+        f"<{wrapper}><h1>الرئاسة تعلن تشكيل حكومة جديدة</h1><time>2 مايو 2024 10:15</time><p>{FLASH}</p></{wrapper}>"
+        "</body></html>"
+    )
+
+
+def test_short_news_item_with_headline_date_and_markup_is_an_article():
+    article = run(flash_page(), url="https://news.example.org/news/politics/2024-05-02-cabinet")
+    assert article.title == "الرئاسة تعلن تشكيل حكومة جديدة"
+    assert article.body == FLASH
+    assert article.published_at is not None and article.published_at.date().isoformat() == "2024-05-02"
+
+
+def test_short_text_without_article_structure_is_rejected():
+    from scraper.article import NotAnArticle
+
+    html = flash_page(wrapper="div").replace("<time>2 مايو 2024 10:15</time>", "")
+    with pytest.raises(NotAnArticle, match="no article text"):
+        run(html, url="https://news.example.org/politics")
+
+
+def test_home_page_of_media_links_is_rejected_at_any_url():
+    from scraper.article import NotAnArticle
+
+    blurb = "جريدة يومية سياسية مستقلة تصدر في العاصمة منذ سنوات"
+    items = "".join(
+        f'<li><a href="https://paper{i}.example/">صحيفة رقم {i}</a> - {blurb}</li>' for i in range(30)
+    )
+    html = f"<html><head><title>دليل الصحف</title></head><body><h4>جرائد</h4><ul>{items}</ul></body></html>"
+    with pytest.raises(NotAnArticle, match="listing or directory"):
+        run(html, url="https://links.example/arab/media-links-2011.html", site=None)
+    with pytest.raises(NotAnArticle, match="home page"):
+        run(html, url="https://links.example/", site=None)

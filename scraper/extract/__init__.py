@@ -26,14 +26,15 @@ from lxml.cssselect import CSSSelector
 from scraper.article import Article, Block, NotAnArticle
 from scraper.extract import verdict
 from scraper.extract.authors import extract_authors
-from scraper.extract.body import BodyResult, extract_body, is_boilerplate
-from scraper.extract.captions import extract_captions
-from scraper.extract.dom import common_ancestor, element_text
+from scraper.extract.body import BodyResult, extract_body, is_boilerplate, stop_density
+from scraper.extract.captions import extract_captions, split_credit
+from scraper.extract.dom import ancestors, class_words, common_ancestor
+from scraper.extract.inline import inline_pieces
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates, stamp
 from scraper.extract.regions import Regions, find_regions
-from scraper.extract.sources import closing_credit, extract_sources
+from scraper.extract.sources import closing_credit, extract_sources, standalone_credit
 from scraper.extract.timezone import page_zone
 from scraper.extract.title import extract_title, site_names, visible_headline
 from scraper.sites.base import Site, SiteRules
@@ -69,12 +70,20 @@ def _selector(css: str | None) -> Callable[[Any], list[Any]] | None:
 
 
 def extract(
-    html: bytes | str, url: str, fetched_at: datetime | None = None, *, site: Site | None = None
+    html: bytes | str,
+    url: str,
+    fetched_at: datetime | None = None,
+    *,
+    site: Site | None = None,
+    content_type: str | None = None,
 ) -> Article:
     """Extract one article. Raises NotAnArticle (with a one-line reason) for anything else,
-    ExtractionError (a NotAnArticle) for input that broke a stage; never another exception."""
+    ExtractionError (a NotAnArticle) for input that broke a stage; never another exception.
+
+    ``content_type``: the response's Content-Type header (its charset decides the decoding when
+    the page has no BOM), as the spider received it."""
     try:
-        return _extract(html, url, fetched_at or datetime.now(UTC), site)
+        return _extract(html, url, fetched_at or datetime.now(UTC), site, content_type)
     except NotAnArticle:
         raise
     except UndecodablePage as error:
@@ -90,7 +99,9 @@ def _lookup_site(url: str) -> Site:
     return site_for_url(url) or generic_site(url)
 
 
-def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | None) -> Article:
+def _extract(
+    html: bytes | str, url: str, fetched_at: datetime, site: Site | None, content_type: str | None = None
+) -> Article:
     site = site or _lookup_site(url)
     rules: SiteRules = site.rules
     if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
@@ -99,8 +110,9 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
         raise NotAnArticle(f"not HTML: got {type(html).__name__}")
 
     # 0. page
-    page = parse(html, url)
-    if page.tree.find("body") is None or not page.tree.xpath("//body//text()[normalize-space()]"):
+    page = parse(html, url, content_type)
+    body = page.tree.find("body")
+    if body is None or not any(text.strip() for text in body.itertext()):  # stops at the first
         raise NotAnArticle("no visible text in the page")
     names = site_names(page, site.title)
 
@@ -131,21 +143,30 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     scope = _article_scope(page, title_el, container)
     regions = _regions(result, scope)
 
+    captions = extract_captions(scope, url, _selector(rules.captions))
+    caption_keys = {fingerprint_text(c.text) for c in captions}
+
     # 5. authors (before the body is final: a byline line opening the body is not body text)
-    # the head's short lines first: a byline now sits there, outside the body
-    opening = [ln.text for ln in regions.head if len(ln.text.split()) <= 12][:3] + [b.text for b in result.blocks[:3]]
-    authors, byline_lines = extract_authors(page, scope, opening, names, _selector(rules.authors))
+    # (links and captions left out of head and tail: neither is a byline nor a credit)
+    head_lines = [
+        line for line in regions.head
+        if line.link_density <= 0.5 and fingerprint_text(split_credit(line.text)[0]) not in caption_keys
+    ]
+    head = [line.text for line in head_lines]
+    tail = [line.text for line in regions.tail if line.link_density <= 0.5]
+    texts = [b.text for b in result.blocks]
+    # a head line's inline pieces too: "<span>بقلم: سامي خليل</span><time>1 مايو</time>" runs together
+    pieces = [text for line in head_lines for text in (line.text, *inline_pieces(line.owner))]
+    byline_at = [*pieces, *texts[:3], *texts[-2:], *tail[:4]]
+    authors, byline_lines = extract_authors(page, scope, byline_at, names, _selector(rules.authors))
     blocks = [b for b in result.blocks if b.text not in byline_lines]
 
     # 4. sources: the closing credit may sit just after the body container, inside the article
-    tail = [line.text for line in regions.tail]
     declared_sources = [v for v in (page.meta_first("source"), ld_text(page.ld_first("sourceOrganization"))) if v]
-    sources = extract_sources([b.text for b in blocks if b.kind == "paragraph"], tail, declared_sources)
+    sources = extract_sources([b.text for b in blocks if b.kind == "paragraph"], tail, declared_sources, head)
     blocks = _drop_closing_credit(blocks)
 
-    # 3. captions
-    captions = extract_captions(scope, url, _selector(rules.captions))
-    caption_keys = {fingerprint_text(c.text) for c in captions}
+    # 3. captions (found first: a caption over the text is not a dateline or a byline)
     blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
 
     # 6. dates
@@ -163,7 +184,7 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
     kept = {b.text for b in blocks}
     body_lines = [result.lines[i] for i, b in zip(result.indices, result.blocks, strict=True) if b.text in kept]
     reason = verdict.article_reason(
-        page, body_lines, title_el, _link_lines(page), dated=dates.published is not None
+        page, body_lines, title_el, result.lines, dated=dates.published is not None
     )
     if reason:
         raise NotAnArticle(reason)
@@ -186,7 +207,7 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, site: Site | Non
         blocks=blocks,
         fetched_at=fetched_at,
         language=language,
-        subtitle=_subtitle(page, scope, container, title),
+        subtitle=_subtitle(regions, title),
         authors=authors,
         sources=sources,
         captions=captions,
@@ -233,20 +254,12 @@ def _drop_closing_credit(blocks: list[Block]) -> list[Block]:
     out = list(blocks)
     for index in range(len(out) - 1, max(len(out) - 4, -1), -1):
         names = closing_credit(out[index].text)
+        if names is None and index == len(out) - 1:
+            names = standalone_credit(out[index].text)  # a last line "وكالات" or "(رويترز)"
         if names is not None:
             del out[index : index + (1 if names else 2)]
             break
     return out
-
-
-def _link_lines(page: Page) -> int:
-    """Headline-like links (4+ words): a listing page is made of them."""
-    count = 0
-    for a in page.tree.iter("a"):
-        text = a.text_content()
-        if len(text.split()) >= 4:
-            count += 1
-    return count
 
 
 def _link_canonical(page: Page) -> str | None:
@@ -256,19 +269,24 @@ def _link_canonical(page: Page) -> str | None:
     return None
 
 
-def _subtitle(page: Page, scope: Any, container: Any, title: str) -> str | None:
-    if scope is None:
-        return None
-    for el in scope.xpath(
-        ".//*[contains(@class,'summary') or contains(@class,'subtitle') or contains(@class,'lead')"
-        " or contains(@class,'excerpt') or contains(@class,'standfirst') or contains(@class,'subTitle')]"
-    ):
-        if container is not None and (el is container or container in el.iterancestors()):
+_SUBTITLE_WORDS = frozenset({"summary", "subtitle", "lead", "excerpt", "standfirst", "intro", "deck", "teaser"})
+_FIGURE_TAGS = frozenset({"figure", "figcaption", "picture"})
+
+
+def _subtitle(regions: Regions, title: str) -> str | None:
+    """The standfirst: a head line (between the headline and the body) that is prose, or that its
+    element's class calls a summary; never a caption, a byline or a date line."""
+    for line in regions.head:
+        text = line.text
+        if not 20 <= len(text) <= 600 or text == title or is_boilerplate(text):
             continue
-        if el in (container.iterancestors() if container is not None else ()):
+        chain = [line.owner, *ancestors(line.owner, 3)]
+        if any(el.tag in _FIGURE_TAGS for el in chain):
             continue
-        text = element_text(el)
-        if 20 <= len(text) <= 600 and text != title and not is_boilerplate(text):
+        words = [w for el in chain[:3] for w in class_words(el)]
+        named = not _SUBTITLE_WORDS.isdisjoint(words) or ("sub" in words and "title" in words)
+        prose = len(text) >= 80 and line.link_density == 0 and stop_density(text) >= 0.1
+        if named or prose:
             return text
     return None
 

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.article import Block
-from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, is_stop_word
-from scraper.extract.dom import HEADINGS, Line, class_weight, is_hidden, iter_lines
+from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, stop_word_count
+from scraper.extract.dom import BLOCK_TAGS, HEADINGS, Line, class_weight, is_hidden, iter_lines
 from scraper.extract.page import Page
 from scraper.text import clean_text, fingerprint_text
 
@@ -89,17 +89,19 @@ class BodyResult:
     headline: int | None = None  # line index of the headline
 
 
-def stop_density(text: str) -> float:
-    words = fingerprint_text(text).split()
+def stop_density(text: str, sample: int = 800) -> float:
+    """Share of function words (on the first ``sample`` characters: a measure, not a count)."""
+    words = fingerprint_text(text[:sample]).split()
     if not words:
         return 0.0
-    return sum(1 for w in words if is_stop_word(w)) / len(words)
+    return stop_word_count(words) / len(words)
 
 
 def has_phrase(text: str, *, starts: bool = True) -> bool:
-    folded = fold(text)
-    if starts and any(folded.startswith(p) for p in BLOCK_STARTS):
-        return True
+    if starts:
+        folded = fold(text[:80])
+        if any(folded.startswith(p) for p in BLOCK_STARTS):
+            return True
     return any(p in text for p in BLOCK_CONTAINS)
 
 
@@ -152,7 +154,7 @@ class _Context:
         return max(-1, min(1, total))
 
 
-def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, weight: int) -> int:
+def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, context: _Context, owner: Any) -> int:
     line = unit.line
     n, ld = len(line.text), line.link_density
     if (unit.words <= SHORT_WORDS or ld > 0.5) and unit.phrase:
@@ -169,7 +171,7 @@ def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, weight
     else:
         return BAD
     # weak nudges, one class each way at most
-    nudge = weight
+    nudge = context.weight_of(owner)
     if punct == 0:
         nudge -= 1
     elif punct >= 3 and klass == NEAR and n >= 120:
@@ -248,6 +250,28 @@ def _ancestors_within(el: Any, members: set[Any], limit: int = 100_000) -> bool:
     return False
 
 
+class _Ancestry:
+    """Which of ``targets`` hold an element (the element itself or an ancestor), memoized per
+    element: one walk up per element of the page, however many lines share it."""
+
+    def __init__(self, targets: set[Any]) -> None:
+        self.targets = targets
+        self.memo: dict[Any, tuple[Any, ...]] = {}
+
+    def of(self, el: Any) -> tuple[Any, ...]:
+        chain = []
+        node = el
+        while node is not None and node not in self.memo:
+            chain.append(node)
+            node = node.getparent()
+        held = self.memo[node] if node is not None else ()
+        for item in reversed(chain):
+            if item in self.targets:
+                held = (*held, item)
+            self.memo[item] = held
+        return self.memo[el]
+
+
 def _choose_container(
     units: list[Unit], good: list[int], declared: list[Any], headline: Any | None = None
 ) -> tuple[Any, set[Any]]:
@@ -276,17 +300,13 @@ def _choose_container(
         return None, set()
     # link density of each candidate over all its text
     totals: dict[Any, list[int]] = {c: [0, 0] for c in scores}
+    holders = _Ancestry(set(scores))
     for unit in units:
-        node = unit.line.owner
         n, links = len(unit.line.text), unit.line.link_chars
-        depth = 0
-        while node is not None and depth < 400:
-            acc = totals.get(node)
-            if acc is not None:
-                acc[0] += n
-                acc[1] += links
-            node = node.getparent()
-            depth += 1
+        for candidate in holders.of(unit.line.owner):
+            acc = totals[candidate]
+            acc[0] += n
+            acc[1] += links
     final = {c: s * (1 - (totals[c][1] / totals[c][0] if totals[c][0] else 0.0)) for c, s in scores.items()}
     best = max(final, key=lambda c: final[c])
     good_owners = {units[i].line.owner for i in good}
@@ -295,8 +315,9 @@ def _choose_container(
         # element around the best candidate adds only its chrome (tags, next/previous links)
         if _ancestors_within(best, {el}):
             break
-        held = sum(len(units[i].line.text) for i in good if _ancestors_within(units[i].line.owner, {el}))
-        best_held = sum(len(units[i].line.text) for i in good if _ancestors_within(units[i].line.owner, {best}))
+        holders = _Ancestry({el, best})
+        held = sum(len(units[i].line.text) for i in good if el in holders.of(units[i].line.owner))
+        best_held = sum(len(units[i].line.text) for i in good if best in holders.of(units[i].line.owner))
         if held > 0 and held >= 0.5 * best_held:
             best = el
             break
@@ -332,17 +353,17 @@ def _clean_boxes(units: list[Unit], chosen: list[int], members: set[Any]) -> lis
             node = node.getparent()
     if not boxes:
         return chosen
+    holders = _Ancestry(set(boxes))
     for unit in units:
         line = unit.line
-        node, depth = line.owner, 0
-        while node is not None and node not in members and depth < 400:
-            stats = boxes.get(node)
-            if stats is not None:
+        held = holders.of(line.owner)
+        if held:
+            punct = len(_PUNCT.findall(line.text))
+            for box in held:
+                stats = boxes[box]
                 stats[0] += len(line.text)
                 stats[1] += line.link_chars
-                stats[2] += len(_PUNCT.findall(line.text))
-            node = node.getparent()
-            depth += 1
+                stats[2] += punct
     total = sum(len(units[i].line.text) for i in chosen)
     for i in chosen:
         node = units[i].line.owner
@@ -357,14 +378,19 @@ def _clean_boxes(units: list[Unit], chosen: list[int], members: set[Any]) -> lis
     }
     if not dropped:
         return chosen
-    return [i for i in chosen if not _ancestors_within(units[i].line.owner, dropped, 400)]
+    inside_dropped = _Ancestry(dropped)
+    return [i for i in chosen if not inside_dropped.of(units[i].line.owner)]
 
 
 def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> int | None:
     if title_el is not None:
         found = None
+        inside = set(title_el.iter())
+        block = title_el  # an inline headline (<b>, <font>) is read as part of its block's line
+        while block is not None and block.tag not in BLOCK_TAGS:
+            block = block.getparent()
         for i, line in enumerate(lines):
-            if _ancestors_within(line.owner, {title_el}, 64) or line.owner is title_el:
+            if line.owner in inside or line.owner is block:
                 found = i
             elif found is not None:
                 return found
@@ -372,9 +398,15 @@ def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> 
             return found
     if title_key:
         for i, line in enumerate(lines):
-            if fingerprint_text(line.text) == title_key:
+            if _is_title(line.text, title_key):
                 return i
     return None
+
+
+def _is_title(text: str, title_key: str | None) -> bool:
+    if not title_key or not 0.7 * len(title_key) <= len(text) <= 1.5 * len(title_key) + 10:
+        return False
+    return fingerprint_text(text) == title_key
 
 
 def _rescue(units: list[Unit], headline: int | None) -> list[int]:
@@ -386,11 +418,12 @@ def _rescue(units: list[Unit], headline: int | None) -> list[int]:
     for i in range(headline + 1, min(len(units), headline + 8)):
         unit = units[i]
         line = unit.line
-        if unit.phrase or line.link_density > MAX_LINK_DENSITY or (unit.klass == BAD and len(line.text) >= LENGTH_LOW):
+        if unit.phrase or line.link_density > MAX_LINK_DENSITY or not unit.words:
             if out:
                 break
             continue
-        if len(_PUNCT.findall(line.text)) and unit.words >= 6:
+        # a flash is written like a headline (few function words), but in sentences
+        if _PUNCT.search(line.text) and unit.words >= 6:
             out.append(i)
         elif out:
             break
@@ -417,17 +450,18 @@ def extract_body(
     context = _Context(root)
     units: list[Unit] = []
     for i, line in enumerate(lines):
-        text = line.text
-        words = len(text.split())
-        kind = context.kind_of(line.owner)
-        unit = Unit(line, words, BAD, heading=line.heading)
+        unit = Unit(line, 0, BAD, heading=line.heading)
         units.append(unit)
-        if kind or (headline is not None and i == headline) or (title_key and fingerprint_text(text) == title_key):
+        if line.link_density > MAX_LINK_DENSITY:  # mostly links: never body text, whatever else
             continue
-        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS or line.link_density > 0.5)
+        text = line.text
+        if i == headline or context.kind_of(line.owner) or _is_title(text, title_key):
+            continue
+        unit.words = words = text.count(" ") + 1
+        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS)
         stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
         before = headline is not None and i < headline
-        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context.weight_of(line.owner))
+        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context, line.owner)
     _revise(units)
     good = [i for i, u in enumerate(units) if u.final == GOOD]
     rescued = False
@@ -438,7 +472,8 @@ def extract_body(
     declared = list(declared) + page.tree.xpath(_DECLARED)
     headline_el = units[headline].line.owner if headline is not None else None
     container, members = _choose_container(units, good, declared, headline_el) if good else (None, set())
-    chosen = [i for i in good if rescued or _ancestors_within(units[i].line.owner, members)]
+    in_members = _Ancestry(members)
+    chosen = [i for i in good if rescued or in_members.of(units[i].line.owner)]
     if not rescued:
         chosen = _clean_boxes(units, chosen, members)
     # the tail: trailing lines that hold a boilerplate phrase are chrome, whatever their length

@@ -57,13 +57,6 @@ AGENCY_PATTERN = _alternation([name for agency in AGENCIES for name in agency.na
 _boiler = _load("boilerplate.yaml")
 BLOCK_STARTS: tuple[str, ...] = (*(fold(str(p)) for p in _boiler["block_starts"] if fold(str(p))), "©")
 BLOCK_CONTAINS: tuple[str, ...] = tuple(clean_text(p) for p in _boiler["block_contains"])
-CAPTION_LABELS: tuple[str, ...] = tuple(
-    sorted((clean_text(p) for p in _boiler["caption_labels"]), key=len, reverse=True)
-)
-CREDIT_LABELS: tuple[str, ...] = tuple(
-    sorted((clean_text(p) for p in _boiler["credit_labels"]), key=len, reverse=True)
-)
-CREDIT_WORDS: frozenset[str] = frozenset(fold(w) for w in _boiler["credit_words"])
 # whole words of class/id values (scraper/extract/dom.py class_words splits them)
 NEGATIVE_CLASS_WORDS: frozenset[str] = frozenset(str(w).lower() for w in _boiler["class_words"]["negative"])
 POSITIVE_CLASS_WORDS: frozenset[str] = frozenset(str(w).lower() for w in _boiler["class_words"]["positive"])
@@ -74,15 +67,29 @@ STOP_WORDS: frozenset[str] = frozenset(fold(str(w)) for w in _stop["words"] if f
 STOP_PREFIXES: tuple[str, ...] = tuple(sorted((fold(p) for p in _stop["prefixes"]), key=len, reverse=True))
 
 
+# every listed word with every clitic in front: one set lookup per word of text
+_STOP_FORMS: frozenset[str] = STOP_WORDS | frozenset(p + w for p in STOP_PREFIXES for w in STOP_WORDS)
+
+
 def is_stop_word(word: str) -> bool:
     """``word`` in folded form: a listed function word, bare or behind a clitic (وفي, فإن, بأن)."""
-    if word in STOP_WORDS:
-        return True
-    return any(word.startswith(p) and word[len(p) :] in STOP_WORDS for p in STOP_PREFIXES)
+    return word in _STOP_FORMS
 
 
+def stop_word_count(words: list[str]) -> int:
+    return sum(1 for w in words if w in _STOP_FORMS)
+
+
+_credits = _load("credits.yaml")
+CAPTION_LABELS: tuple[str, ...] = tuple(
+    sorted((clean_text(p) for p in _credits["caption_labels"]), key=len, reverse=True)
+)
+CREDIT_LABELS: tuple[str, ...] = tuple(
+    sorted((clean_text(p) for p in _credits["credit_labels"]), key=len, reverse=True)
+)
+CREDIT_WORDS: frozenset[str] = frozenset(fold(w) for w in _credits["credit_words"])
 # Labels of a closing "المصدر: ..." credit line, as a regex alternation.
-SOURCE_LABEL_PATTERN = _alternation([clean_text(str(p)) for p in _boiler["source_labels"]])
+SOURCE_LABEL_PATTERN = _alternation([clean_text(str(p)) for p in _credits["source_labels"]])
 
 _bylines = _load("bylines.yaml")
 BYLINE_LABELS: tuple[str, ...] = tuple(
@@ -90,6 +97,9 @@ BYLINE_LABELS: tuple[str, ...] = tuple(
 )
 BYLINE_ROLES: frozenset[str] = frozenset(clean_text(p) for p in _bylines["roles"])
 BYLINE_ROLE_PHRASES: tuple[str, ...] = tuple(p for p in BYLINE_ROLES if " " in p or "," in p)
+BYLINE_TITLES: frozenset[str] = frozenset(fold(str(p)) for p in _bylines["titles"])
+NAME_PARTICLES: frozenset[str] = frozenset(clean_text(str(p)) for p in _bylines["name_particles"])
+NOT_NAME_WORDS: frozenset[str] = frozenset(clean_text(str(p)).lower() for p in _bylines["not_name_words"])
 
 
 def _joiner(joiner: str) -> str:

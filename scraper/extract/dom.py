@@ -34,19 +34,32 @@ SKIP_TAGS = frozenset(
 # page chrome by element name (inside a body container too)
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption", "picture"})
 _HIDDEN_CLASSES = frozenset({"d-none", "hidden", "sr-only", "visually-hidden", "u-hide", "hide", "invisible"})
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _SPLIT = re.compile(r"[\s_\-:./]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _NAME_ATTRS = ("class", "id", "role", "data-component", "itemprop")
 
 
 def is_hidden(el: Any) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    """Not shown: ``hidden``, ``aria-hidden``, ``display:none``, or a visibility utility class
+    (``d-none``, ``sr-only``, ...). Called for every element: the common cases exit early."""
+    keys = el.keys()
+    if not keys:
+        return False
+    if "hidden" in keys or ("aria-hidden" in keys and el.get("aria-hidden") == "true"):
         return True
-    style = el.get("style")
-    if style and "display" in style and re.search(r"display\s*:\s*none", style):
-        return True
-    cls = el.get("class")
-    return bool(cls) and not _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+    if "style" in keys:
+        style = el.get("style")
+        if "display" in style and _DISPLAY_NONE.search(style):
+            return True
+    if "class" in keys:
+        cls = el.get("class")
+        # every hidden class holds one of these: a substring test in C before splitting
+        if ("hid" in cls or "none" in cls or "only" in cls or "invis" in cls or "Hid" in cls) and not (
+            _HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+        ):
+            return True
+    return False
 
 
 def name_words(value: str) -> list[str]:
@@ -100,56 +113,64 @@ class Line:
 def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) -> list[Line]:
     """Lines of visible text under root in document order; a line ends at every block boundary and
     at every <br>. ``skip(el)`` drops an element's subtree (its tail text still counts).
-    ``clean=False`` only strips the text: enough for scoring, and the hot path of the extractor."""
+    ``clean=False`` only collapses whitespace: enough for scoring, and the hot path of the
+    extractor. Walks with ``etree.iterwalk`` (no recursion, so 10,000-deep nesting is fine)."""
     lines: list[Line] = []
     parts: list[str] = []
     link_chars = 0
     blocks: list[Any] = [root]
     link_depth = 0
+    heading_depth = 0
+    skipped = None
 
     def flush() -> None:
         nonlocal link_chars
         if parts:
-            text = clean_text("".join(parts)) if clean else " ".join("".join(parts).split())
+            joined = "".join(parts)
+            text = clean_text(joined) if clean else " ".join(joined.split())
             if text:
-                owner = blocks[-1]
-                heading = any(isinstance(b.tag, str) and b.tag in HEADINGS for b in blocks[-3:])
-                lines.append(Line(text, owner, min(link_chars, len(text)), heading))
+                lines.append(Line(text, blocks[-1], min(link_chars, len(text)), heading_depth > 0))
             parts.clear()
         link_chars = 0
 
-    def add(text: str | None) -> None:
-        nonlocal link_chars
-        if text:
-            parts.append(text)
-            if link_depth:
-                link_chars += len(text.strip())
-
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        el, closing = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else None
-        if closing:
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if event == "start":
+            if el is not root and (tag in SKIP_TAGS or not isinstance(tag, str) or skip(el)):
+                walker.skip_subtree()
+                skipped = el
+                continue
             if tag in BLOCK_TAGS:
-                flush()
-                blocks.pop()
+                if parts:
+                    flush()
+                blocks.append(el)
+                if tag in HEADINGS:
+                    heading_depth += 1
             elif tag == "a":
-                link_depth -= 1
-            if el is not root:
-                add(el.tail)
+                link_depth += 1
+            text = el.text
+            if text:
+                parts.append(text)
+                if link_depth:
+                    link_chars += len(text.strip())
             continue
-        if tag is None or tag in SKIP_TAGS or (el is not root and skip(el)):
-            if el is not root:
-                add(el.tail)
-            continue
-        if tag in BLOCK_TAGS:
-            flush()
-            blocks.append(el)
+        if el is skipped:
+            skipped = None
+        elif tag in BLOCK_TAGS:
+            if parts:
+                flush()
+            blocks.pop()
+            if tag in HEADINGS:
+                heading_depth -= 1
         elif tag == "a":
-            link_depth += 1
-        add(el.text)
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
+            link_depth -= 1
+        if el is not root:
+            tail = el.tail
+            if tail:
+                parts.append(tail)
+                if link_depth:
+                    link_chars += len(tail.strip())
     flush()
     return lines
 

@@ -42,6 +42,16 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / max(len(wa), len(wb))
 
 
+def agreement(visible: str, declared: str) -> float:
+    """How well a visible headline agrees with a declared title: :func:`similarity`, or 1.0 when
+    the visible one holds every word of a declared title of two words or more (a short <title>
+    under a long <h1>)."""
+    wv, wd = _words(visible), _words(declared)
+    if len(wd) >= 2 and wd <= wv:
+        return 1.0
+    return similarity(visible, declared)
+
+
 def _host_labels(host: str) -> set[str]:
     labels = {label for label in (host or "").lower().split(".") if label}
     return {label for label in labels if label not in _GENERIC_HOST_LABELS and len(label) >= 3}
@@ -119,7 +129,9 @@ def extract_title(page: Page, names: list[str], selector: Any = None) -> tuple[s
             text = element_text(el)
             if text:
                 return text, el
+    host = urlsplit(page.url).hostname or ""
     declared = declared_titles(page)
+    declared += [t for t in (strip_site_affix(d, names, host) for d in declared) if t not in declared]
     best: tuple[float, str, Any] | None = None
     for h1 in page.tree.iter("h1"):
         if is_hidden(h1):
@@ -127,7 +139,7 @@ def extract_title(page: Page, names: list[str], selector: Any = None) -> tuple[s
         text = element_text(h1)
         if not text:
             continue
-        score = max((similarity(text, d) for d in declared), default=0.0)
+        score = max((agreement(text, d) for d in declared), default=0.0)
         if best is None or score > best[0]:
             best = (score, text, h1)
     if best is not None and (best[0] >= _MIN_AGREEMENT or not declared):
@@ -166,7 +178,7 @@ def visible_headline(
         text = element_text(owner)
         if not text or len(text) > 300:
             continue
-        score = max(similarity(text, w) for w in wanted)
+        score = max(agreement(text, w) for w in wanted)
         if score >= _MIN_AGREEMENT and (best is None or score > best[0]):
             best = (score, text, owner)
     return (best[1], best[2]) if best else None
@@ -174,4 +186,4 @@ def visible_headline(
 
 def _title_tag(page: Page) -> str | None:
     el = page.tree.find(".//title")
-    return el.text_content() if el is not None else None
+    return "".join(el.itertext()) if el is not None else None

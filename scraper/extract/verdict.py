@@ -33,9 +33,9 @@ _NOT_FOUND = re.compile(
 
 def not_found_reason(page: Page, title: str | None) -> str | None:
     title_el = page.tree.find(".//title")
-    candidates = [title or "", clean_text(title_el.text_content()) if title_el is not None else ""]
+    candidates = [title or "", clean_text("".join(title_el.itertext())) if title_el is not None else ""]
     for h in page.tree.iter("h1", "h2"):
-        candidates.append(clean_text(h.text_content()))
+        candidates.append(clean_text("".join(h.itertext())))
         break
     for text in candidates:
         if text and len(text) < 120 and _NOT_FOUND.search(text):
@@ -83,14 +83,17 @@ def has_article_markup(page: Page, headline: Any | None) -> bool:
 
 
 def article_reason(
-    page: Page, body: Sequence[Line], headline: Any | None, link_lines: int, *, dated: bool
+    page: Page, body: Sequence[Line], headline: Any | None, lines: Sequence[Line], *, dated: bool
 ) -> str | None:
     """None for an article, else why not. ``body``: the chosen body lines; ``headline``: the visible
-    headline element (None when the title came from metadata only); ``link_lines``: headline-like
-    links on the page; ``dated``: a publication date was found."""
+    headline element (None when the title came from metadata only); ``lines``: every line of the
+    page; ``dated``: a publication date was found."""
     chars = sum(len(line.text) for line in body)
+    # headline-like links (4+ words, mostly link text), and blocks of 4+ words holding a link
+    link_lines = sum(1 for line in lines if line.link_density > 0.5 and line.text.count(" ") >= 3)
+    linked_items = sum(1 for line in lines if line.link_chars and line.text.count(" ") >= 3)
     if is_root(page.url):
-        return f"home page: the site's root URL ({link_lines} headline links, {chars} characters of text)"
+        return f"home page: the site's root URL ({linked_items} blocks with links, {chars} characters of text)"
     linked = sum(1 for line in body if line.link_chars > 0)
     if len(body) >= MIN_LISTED and linked >= LINKED_SHARE * len(body):
         return f"listing or directory: {linked} of {len(body)} text blocks are links with a blurb"
@@ -108,4 +111,6 @@ def article_reason(
         return None
     if link_lines >= 10:
         return f"section or listing page: {link_lines} headline links, {chars} characters of article text"
+    if linked_items >= 10:
+        return f"listing or directory: {linked_items} similar blocks with a link, {chars} characters of article text"
     return f"no article text: {chars} characters of paragraph text"
