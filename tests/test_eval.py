@@ -15,9 +15,10 @@ import pytest
 from scraper.article import Article, Block, Caption, SourceCredit
 from scraper.cli import main
 from scraper.evaluation.runners import Credit, Output, from_record, run_akhbar, stored_record, trafilatura_date
-from scraper.evaluation.scoring import Match, match_items, score_date, score_page, totals
+from scraper.evaluation.scoring import Match, match_items, prints_clock, score_date, score_page, totals
 from scraper.evaluation.targets import missed
 from scraper.evaluation.truth import Truth, TruthError, load_truths, name_matches, source_matches
+from scraper.evaluation.variants import METADATA_STRIPPED
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "pages"
 PARA = "قال المتحدث باسم الوزارة في مؤتمر صحفي اليوم إن المفاوضات ستستأنف الأسبوع المقبل، مؤكدا اتفاق الطرفين."
@@ -92,6 +93,31 @@ def test_trafilatura_midnight_without_offset_is_a_day_not_a_time():
 def test_a_time_without_offset_says_why_it_is_wrong():
     score = score_date("2022-05-03T18:45+02:00", Output(published_local="2022-05-03T18:45"))
     assert score.note == "offset unknown" and score.got == "2022-05-03T18:45"
+
+
+@pytest.mark.parametrize(
+    ("markup", "truth", "shown"),
+    [
+        # constructed pages
+        ("<p>نشر في 3 مارس 2024 - 13:52</p>", "2024-03-03T13:52+00:00", True),
+        ("<p>03/03/2024 ١:٥٢ م</p>", "2024-03-03T13:52+00:00", True),  # 12 hours, Eastern digits
+        ("<p>3 مارس 2024</p><script>var t='13:52'</script>", "2024-03-03T13:52+00:00", False),  # not visible
+        ("<p>3 مارس 2024 الساعة 113:520</p>", "2024-03-03T13:52+00:00", False),  # digits run on
+        ("<p>3 مارس 2024 13:52</p>", "2024-03-03", False),  # the truth has no time
+    ],
+)
+def test_prints_clock_reads_only_the_visible_text(markup, truth, shown):
+    page = f"<html><head><title>t</title></head><body>{markup}</body></html>".encode()
+    assert prints_clock(page, truth) is shown
+
+
+def test_a_time_the_page_does_not_print_is_not_scored_on_a_stripped_set():
+    truth = Truth(file=Path("p.html"), url="https://x.example/1", title="عنوان", published="2024-03-03T13:52+00:00")
+    out = Output(title="عنوان", body="نص", published_local="2024-03-03", published_precision="day")
+    assert score_page(truth, out).date.time is False
+    unshown = score_page(truth, out, time_shown=False)
+    assert unshown.date.time is None and unshown.date.day is True
+    assert totals([unshown]).timed == 0
 
 
 # --- lists: precision as well as recall --------------------------------------------------------
@@ -359,7 +385,11 @@ def test_report_structure_on_the_shared_pages(capsys):
             t = run["totals"]
             assert t["pages"] == len(truths)
             assert t["non_articles"] == sum(not tr.article for tr in truths)
-            assert t["timed"] == sum(tr.has_time for tr in truths if tr.article)
+            timed = sum(tr.has_time for tr in truths if tr.article)
+            if s["variant"] in METADATA_STRIPPED:  # only the times the page prints are scored there
+                assert 0 < t["timed"] <= timed
+            else:
+                assert t["timed"] == timed
             pages = {p["page"]: p for p in run["pages"]}
             assert set(pages) == {tr.name for tr in truths}
             for tr in truths:

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import lxml.etree
+import lxml.html
+from w3lib.encoding import html_to_unicode
+
 from scraper.evaluation.runners import Credit, Output
 from scraper.evaluation.truth import Truth, name_matches, source_matches
 from scraper.text import clean_text
@@ -215,7 +219,37 @@ class PageScore:
         return data
 
 
-def score_page(truth: Truth, out: Output) -> PageScore:
+_INVISIBLE = ("script", "style", "noscript", "template", "head")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
+def prints_clock(html: bytes, truth: str) -> bool:
+    """Whether the page's visible text shows the truth's clock (``HH:MM`` in the truth's offset, 24 or
+    12 hours, any digits). A time declared only in metadata is not required once metadata is gone."""
+    if "T" not in truth:
+        return False
+    want = datetime.fromisoformat(truth)
+    text = _visible_text(html)
+    hours = {want.hour, want.hour % 12 or 12}
+    pattern = "|".join(rf"0?{h}:{want.minute:02d}" for h in sorted(hours))
+    return re.search(rf"(?<!\d)(?:{pattern})(?!\d)", text) is not None
+
+
+def _visible_text(html: bytes) -> str:
+    _, unicode = html_to_unicode(None, html)
+    try:
+        root = lxml.html.fromstring(unicode) if unicode.strip() else None
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    if root is None:
+        return ""
+    for el in [el for el in root.iter(*_INVISIBLE) if el.getparent() is not None]:
+        el.drop_tree()
+    return root.text_content().translate(_DIGITS)
+
+
+def score_page(truth: Truth, out: Output, *, time_shown: bool = True) -> PageScore:
+    """``time_shown=False``: the truth's time is not printed on this variant, so it is not scored."""
     reason = out.error or out.rejected
     if not truth.article:
         return PageScore(truth.name, False, out.stored, reason, out.seconds, error=out.error is not None)
@@ -223,7 +257,7 @@ def score_page(truth: Truth, out: Output) -> PageScore:
         return PageScore(
             truth.name, True, False, reason, out.seconds, error=out.error is not None,
             title_want=truth.title, date_want=truth.published,
-            date=DateScore(False, False if truth.has_time else None, "—"),
+            date=DateScore(False, False if truth.has_time and time_shown else None, "—"),
             include_missing=list(truth.must_include), leaks=0.0,
             captions=Match(0, len(truth.captions), list(truth.captions)),
             sources=Match(0, len(truth.sources), list(truth.sources)),
@@ -232,6 +266,9 @@ def score_page(truth: Truth, out: Output) -> PageScore:
     body = clean_text(out.body)
     missing = [s for s in truth.must_include if clean_text(s) not in body]
     leaked = [s for s in truth.must_exclude if clean_text(s) in body]
+    date = score_date(truth.published, out)
+    if not time_shown:
+        date.time = None
     return PageScore(
         page=truth.name,
         article=True,
@@ -241,7 +278,7 @@ def score_page(truth: Truth, out: Output) -> PageScore:
         title_want=truth.title,
         title_got=out.title,
         date_want=truth.published,
-        date=score_date(truth.published, out),
+        date=date,
         include=1 - len(missing) / len(truth.must_include) if truth.must_include else 1.0,
         include_missing=missing,
         leaks=len(leaked) / len(truth.must_exclude) if truth.must_exclude else 0.0,

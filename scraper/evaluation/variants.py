@@ -91,6 +91,8 @@ def reencoded(html: bytes) -> bytes:
 
 
 VARIANTS: dict[str, Variant] = {"plain": plain, "bare": bare, "scrambled": scrambled, "reencoded": reencoded}
+# Sets whose machine-readable dates are gone: a time can only come from what the page prints.
+METADATA_STRIPPED = frozenset({"bare", "scrambled"})
 
 
 def token(name: str) -> str:
