@@ -45,7 +45,8 @@ PAGE = """<!DOCTYPE html>
 def parse(html: bytes):
     """The page decoded as a browser would (declared charset), then parsed."""
     _, text = html_to_unicode(None, html)
-    return lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+    return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
 
 
 def visible_text(html: bytes) -> str:
@@ -141,3 +142,5 @@ def test_every_variant_survives_odd_markup(name):
     broken = "<div><p>نص <b>غير <i>مغلق</div></p><td>خلية".encode()
     assert "نص غير مغلق" in visible_text(variant(broken))
     assert visible_text(variant(b"\xff\xfe garbage \x00 bytes")) is not None
+    deep = ("<div>" * 1000 + "<p>نص عميق</p>" + "</div>" * 1000).encode()  # past libxml2's default 256 levels
+    assert "نص عميق" in visible_text(variant(deep))

@@ -45,6 +45,9 @@ _METADATA_ATTRS = (
 # A data-* value made of identifier words (``headline``, ``article-body main``), not a URL, a number
 # or a JSON blob: the kind of value a build tool names components with.
 _WORDLIKE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(?:\s+[A-Za-z][A-Za-z0-9_\-]*)*$")
+# huge_tree: libxml2 otherwise stops at 256 levels of nesting and drops the rest of the page; with it
+# the cap is libxml2's hard limit (2048), beyond any real page
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 # attributes that refer to ids, renamed with them so the page's own references keep working
 _ID_REFERENCES = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "headers")
 
@@ -113,7 +116,7 @@ class _Page:
         if declaration:
             text = text[declaration.end() :]
         try:
-            root = lxml.html.document_fromstring(text)
+            root = lxml.html.document_fromstring(text, parser=_PARSER)
         except (etree.ParserError, ValueError):
             return None
         # libxml2 invents an HTML 4.0 doctype for a page without one: keep only a real one
