@@ -134,10 +134,13 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
         link_chars = 0
 
     walker = etree.iterwalk(root, events=("start", "end"))
+    next(walker)  # the root's own start: never skipped
+    if root.text:
+        parts.append(root.text)
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if el is not root and (tag in SKIP_TAGS or not isinstance(tag, str) or skip(el)):
+            if tag in SKIP_TAGS or not isinstance(tag, str) or skip(el):
                 walker.skip_subtree()
                 skipped = el
                 continue
@@ -151,9 +154,13 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
                 link_depth += 1
             text = el.text
             if text:
-                parts.append(text)
-                if link_depth:
-                    link_chars += len(text.strip())
+                if text.isspace():  # indentation: a word break at most, never a line of its own
+                    if parts:
+                        parts.append(" ")
+                else:
+                    parts.append(text)
+                    if link_depth:
+                        link_chars += len(text.strip())
             continue
         if el is skipped:
             skipped = None
@@ -165,9 +172,14 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
                 heading_depth -= 1
         elif tag == "a":
             link_depth -= 1
-        if el is not root:
-            tail = el.tail
-            if tail:
+        if el is root:
+            break
+        tail = el.tail
+        if tail:
+            if tail.isspace():
+                if parts:
+                    parts.append(" ")
+            else:
                 parts.append(tail)
                 if link_depth:
                     link_chars += len(tail.strip())
