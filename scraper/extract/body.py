@@ -451,8 +451,10 @@ def extract_body(
     if root is None:
         return BodyResult(None, [], [])
 
-    def skip(el: Any) -> bool:
-        return is_hidden(el) or (exclude is not None and exclude(el))
+    def skip_excluded(el: Any) -> bool:
+        return is_hidden(el) or exclude(el)
+
+    skip = is_hidden if exclude is None else skip_excluded
 
     lines = iter_lines(root, skip, clean=False)
     title_key = fingerprint_text(title) if title else None
