@@ -133,7 +133,8 @@ def _extract(
         if visible is not None:
             title, title_el = visible
             result = extract_body(
-                page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
+                page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el,
+                lines=result.lines,
             )
     container = result.container
     scope = _article_scope(page, title_el, container)
@@ -154,7 +155,8 @@ def _extract(
     # 3. captions
     captions = extract_captions(scope, url, _selector(rules.captions))
     caption_keys = {fingerprint_text(c.text) for c in captions}
-    blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
+    if caption_keys:
+        blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
 
     # 6. dates
     dates = extract_dates(

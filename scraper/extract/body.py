@@ -446,7 +446,11 @@ def extract_body(
     rule: Callable[[Any], list[Any]] | None = None,
     exclude: Callable[[Any], bool] | None = None,
     title_el: Any | None = None,
+    *,
+    lines: list[Line] | None = None,
 ) -> BodyResult:
+    """The body of ``page``; ``lines``: the page's lines from an earlier call (a second reading
+    with a headline found meanwhile need not walk the tree again)."""
     root = page.tree.find("body")
     if root is None:
         return BodyResult(None, [], [])
@@ -456,7 +460,8 @@ def extract_body(
 
     skip = is_hidden if exclude is None else skip_excluded
 
-    lines = iter_lines(root, skip, clean=False)
+    if lines is None:
+        lines = iter_lines(root, skip, clean=False)
     title_key = fingerprint_text(title) if title else None
     headline = _headline_index(lines, title_el, title_key)
     context = _Context(root)
