@@ -1,7 +1,11 @@
 """Time per page of a bare lxml parse, our extractor, trafilatura and BeautifulSoup(lxml) on the same
-pages, and ours as a multiple of the bare parse (target: within 10x).
+pages, ours as a multiple of the bare parse (target: within 5x), and our slowest page (target:
+under 1 s).
 
     python bench/extract.py ../shared/pages [--repeat 5]
+
+Times are CPU time of this process (``time.process_time``), best of the repeats: on a machine
+shared with other work, wall time measures the neighbours as much as the code.
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ from scraper.extract import extract
 def best_ms_per_page(pages: list[tuple[str, bytes]], run: Callable[[str, bytes], object], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         for url, html in pages:
             run(url, html)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best / len(pages) * 1000
 
 
@@ -35,6 +39,12 @@ def ours(url: str, html: bytes) -> object:
         return extract(html, url)
     except NotAnArticle:
         return None
+
+
+def _slowest(url: str, html: bytes) -> float:
+    start = time.process_time()
+    ours(url, html)
+    return time.process_time() - start
 
 
 def trafilatura_run(url: str, html: bytes) -> object:
@@ -75,12 +85,14 @@ def main() -> int:
         "trafilatura": best_ms_per_page(pages, trafilatura_run, max(1, args.repeat // 2)),
         "BeautifulSoup(lxml)": best_ms_per_page(pages, soup, max(1, args.repeat // 2)),
     }
+    slowest = max(_slowest(url, html) for url, html in pages)
     base = figures["lxml parse"]
     print(f"{len(pages)} pages, best of {args.repeat} runs")
     print(f"{'':22}{'ms/page':>10}{'x lxml':>10}")
     for name, ms in figures.items():
         print(f"{name:22}{ms:10.2f}{ms / base:10.1f}")
     print(f"akhbar vs trafilatura: {figures['trafilatura'] / figures['akhbar extract']:.1f}x faster")
+    print(f"akhbar slowest page: {slowest * 1000:.1f} ms")
     return 0
 
 

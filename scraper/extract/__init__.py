@@ -137,7 +137,8 @@ def _extract(
         if visible is not None:
             title, title_el = visible
             result = extract_body(
-                page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el
+                page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el,
+                lines=result.lines,
             )
     container = result.container
     scope = _article_scope(page, title_el, container)
@@ -167,7 +168,8 @@ def _extract(
     blocks = _drop_closing_credit(blocks)
 
     # 3. captions (found first: a caption over the text is not a dateline or a byline)
-    blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
+    if caption_keys:
+        blocks = [b for b in blocks if fingerprint_text(b.text) not in caption_keys]
 
     # 6. dates
     paragraphs = [b.text for b in blocks if b.kind == "paragraph"] or [b.text for b in blocks]
@@ -178,7 +180,6 @@ def _extract(
         title_el=title_el, title=title, first_paragraph=paragraphs[0] if paragraphs else None,
         last_paragraph=paragraphs[-1] if paragraphs else None,
     )
-
 
     # 8. verdict on the structure: one headline, one main text
     kept = {b.text for b in blocks}

@@ -89,6 +89,15 @@ class BodyResult:
     headline: int | None = None  # line index of the headline
 
 
+# the characters a boilerplate phrase can open with, as printed (before folding): most lines are
+# ruled out without folding them
+_FOLDED_FORMS = {"ا": "اأإآٱ", "ي": "يىئ", "و": "وؤ", "ه": "هة"}
+_FIRST_LETTER = re.compile(r"[^\W_]|©")  # past any quote, dash or invisible mark, as folding skips them
+_PHRASE_FIRST = frozenset(
+    ch for p in BLOCK_STARTS if p for ch in (_FOLDED_FORMS.get(p[0], p[0]) + p[0].upper())
+)
+
+
 def stop_density(text: str, sample: int = 800) -> float:
     """Share of function words (on the first ``sample`` characters: a measure, not a count)."""
     words = fingerprint_text(text[:sample]).split()
@@ -98,7 +107,8 @@ def stop_density(text: str, sample: int = 800) -> float:
 
 
 def has_phrase(text: str, *, starts: bool = True) -> bool:
-    if starts:
+    first = _FIRST_LETTER.search(text[:24]) if starts else None
+    if first is not None and first.group(0) in _PHRASE_FIRST:
         folded = fold(text[:80])
         if any(folded.startswith(p) for p in BLOCK_STARTS):
             return True
@@ -436,15 +446,22 @@ def extract_body(
     rule: Callable[[Any], list[Any]] | None = None,
     exclude: Callable[[Any], bool] | None = None,
     title_el: Any | None = None,
+    *,
+    lines: list[Line] | None = None,
 ) -> BodyResult:
+    """The body of ``page``; ``lines``: the page's lines from an earlier call (a second reading
+    with a headline found meanwhile need not walk the tree again)."""
     root = page.tree.find("body")
     if root is None:
         return BodyResult(None, [], [])
 
-    def skip(el: Any) -> bool:
-        return is_hidden(el) or (exclude is not None and exclude(el))
+    def skip_excluded(el: Any) -> bool:
+        return is_hidden(el) or exclude(el)
 
-    lines = iter_lines(root, skip, clean=False)
+    skip = is_hidden if exclude is None else skip_excluded
+
+    if lines is None:
+        lines = iter_lines(root, skip, clean=False)
     title_key = fingerprint_text(title) if title else None
     headline = _headline_index(lines, title_el, title_key)
     context = _Context(root)

@@ -134,10 +134,13 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
         link_chars = 0
 
     walker = etree.iterwalk(root, events=("start", "end"))
+    next(walker)  # the root's own start: never skipped
+    if root.text:
+        parts.append(root.text)
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if el is not root and (tag in SKIP_TAGS or not isinstance(tag, str) or skip(el)):
+            if tag in SKIP_TAGS or not isinstance(tag, str) or skip(el):
                 walker.skip_subtree()
                 skipped = el
                 continue
@@ -151,9 +154,13 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
                 link_depth += 1
             text = el.text
             if text:
-                parts.append(text)
-                if link_depth:
-                    link_chars += len(text.strip())
+                if text.isspace():  # indentation: a word break at most, never a line of its own
+                    if parts:
+                        parts.append(" ")
+                else:
+                    parts.append(text)
+                    if link_depth:
+                        link_chars += len(text.strip())
             continue
         if el is skipped:
             skipped = None
@@ -165,9 +172,14 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
                 heading_depth -= 1
         elif tag == "a":
             link_depth -= 1
-        if el is not root:
-            tail = el.tail
-            if tail:
+        if el is root:
+            break
+        tail = el.tail
+        if tail:
+            if tail.isspace():
+                if parts:
+                    parts.append(" ")
+            else:
                 parts.append(tail)
                 if link_depth:
                     link_chars += len(tail.strip())
@@ -220,19 +232,35 @@ def find_marked(
     One pass in Python: XPath's translate() for case-folding costs ten times more on large pages.
     """
     found = []
-    id_words = words if id_words is None else id_words
+    class_match = _words_pattern(words)
+    id_match = class_match if id_words is None else _words_pattern(id_words)
     for el in root.iter(etree.Element):
         if el.tag in tags:
             found.append(el)
             continue
         classes = el.get("class")
-        if classes and any(word in classes.lower() for word in words):
+        if classes and class_match(classes.lower()):
             found.append(el)
             continue
         ident = el.get("id")
-        if ident and any(word in ident.lower() for word in id_words):
+        if ident and id_match(ident.lower()):
             found.append(el)
             continue
-        if any(value in (el.get(name) or "") for name, value in attributes):
+        if attributes and any(value in (el.get(name) or "") for name, value in attributes):
             found.append(el)
     return found
+
+
+_PATTERNS: dict[tuple[str, ...], Any] = {}
+
+
+def _words_pattern(words: tuple[str, ...]) -> Any:
+    """One regex search for any of ``words`` in a lower-cased value (a generator of ``in`` tests
+    per element cost more than the rest of the pass; re.IGNORECASE more still)."""
+    if words not in _PATTERNS:
+        _PATTERNS[words] = (
+            re.compile("|".join(re.escape(w.lower()) for w in words)).search if words else (lambda _: None)
+        )
+    return _PATTERNS[words]
+
+

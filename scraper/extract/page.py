@@ -245,7 +245,10 @@ def parse(html: bytes | str, url: str, content_type: str | None = None) -> Page:
         raise UndecodablePage("empty page")
     # plain etree elements: lxml.html's element classes cost a Python lookup per proxy created
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    data = text.encode("utf-8", "replace")
+    if isinstance(html, bytes) and encoding == "utf-8" and "\ufffd" not in text:
+        data = html[3:] if html.startswith(codecs.BOM_UTF8) else html  # the same bytes: no re-encoding
+    else:
+        data = text.encode("utf-8", "replace")
     root = etree.fromstring(data, parser=parser)
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         # deeper than libxml2 nests (2048 with huge_tree): what lay below was dropped
