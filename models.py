@@ -271,3 +271,17 @@ class ReparseRun(Base):
     pages: Mapped[int] = mapped_column(default=0)
     articles_changed: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
+
+
+# The full-text index (migration 0003, scraper/query/index.py) is engine-specific: an FTS5 virtual
+# table (with its shadow tables article_fts_data, _idx ...) on SQLite, a tsvector table with a GIN
+# index on PostgreSQL. It is written only by scraper.query.index, so it is not declared here and
+# comparisons of models with the database leave it out.
+SEARCH_INDEX_TABLES = ("article_fts", "article_search")
+
+
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Alembic ``include_name``: every table but the search index's."""
+    if type_ == "table" and name is not None:
+        return name not in SEARCH_INDEX_TABLES and not name.startswith("article_fts_")
+    return True

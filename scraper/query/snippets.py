@@ -1,0 +1,71 @@
+"""Snippets: the part of a text where the query's words are, with those words marked.
+
+Matching is by search token (scraper.query.arabic), the same test the index applies, so
+``المفاوضات`` marks ``بالمفاوضات`` and ``مفاوضات`` in the original spelling and diacritics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from scraper.query import arabic
+
+SNIPPET_WORDS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    match: bool = False
+
+
+def _matches(token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    return token in exact or any(token.startswith(p) for p in prefixes)
+
+
+def highlight(text: str, exact: frozenset[str], prefixes: tuple[str, ...] = ()) -> list[Segment]:
+    """All of ``text`` as segments, the matching words marked."""
+    segments: list[Segment] = []
+    at = 0
+    for word in arabic.words(text):
+        if word.token and _matches(word.token, exact, prefixes):
+            if word.start > at:
+                segments.append(Segment(text[at : word.start]))
+            segments.append(Segment(text[word.start : word.end], True))
+            at = word.end
+    if at < len(text):
+        segments.append(Segment(text[at:]))
+    return segments
+
+
+def snippet(
+    text: str, exact: frozenset[str], prefixes: tuple[str, ...] = (), size: int = SNIPPET_WORDS
+) -> list[Segment]:
+    """About ``size`` words of ``text`` around where most query words are (its start if none)."""
+    found = list(arabic.words(text))
+    if not found:
+        return []
+    hits = [i for i, w in enumerate(found) if w.token and _matches(w.token, exact, prefixes)]
+    start = 0
+    if hits:  # the window of `size` words holding the most hits, started a few words before the first
+        best = max(range(len(hits)), key=lambda i: sum(1 for h in hits[i:] if h < hits[i] + size))
+        start = max(0, hits[best] - 4)
+    end = min(len(found), start + size)
+    begin, finish = found[start].start, found[end - 1].end
+    piece = text[begin:finish].replace("\n\n", " … ").replace("\n", " ")
+    segments = highlight(piece, exact, prefixes)
+    if begin > 0:
+        segments.insert(0, Segment("… "))
+    if finish < len(text):
+        segments.append(Segment(" …"))
+    return segments
+
+
+def to_html(segments: list[Segment]) -> str:
+    """Escaped HTML, matches in ``<mark>``."""
+    return "".join(f"<mark>{escape(s.text)}</mark>" if s.match else escape(s.text) for s in segments)
+
+
+def to_text(segments: list[Segment], before: str = "«", after: str = "»") -> str:
+    return "".join(f"{before}{s.text}{after}" if s.match else s.text for s in segments)

@@ -1,0 +1,42 @@
+"""Full-text search index: FTS5 table on SQLite, tsvector table with a GIN index on PostgreSQL.
+
+The index is filled from the existing articles, so an archive upgraded from 0001 can be searched
+at once (``akhbar search --reindex`` rebuilds it later if needed).
+
+Revision ID: 0003
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from scraper.query import index
+
+revision: str = "0003"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    connection = op.get_bind()
+    postgresql = connection.dialect.name == "postgresql"
+    for statement in index.POSTGRESQL_DDL if postgresql else index.SQLITE_DDL:
+        op.execute(statement)
+    last = 0
+    while ids := [
+        row[0] for row in connection.exec_driver_sql(
+            f"SELECT id FROM article WHERE id > {int(last)} ORDER BY id LIMIT 1000"
+        )
+    ]:  # fmt: skip
+        index.index_articles(connection, index.documents_for(connection, ids))
+        last = ids[-1]
+
+
+def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for statement in index.POSTGRESQL_DROP if postgresql else index.SQLITE_DROP:
+        op.execute(statement)
