@@ -15,7 +15,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Float, and_, bindparam, column, func, literal, literal_column, or_, select, table
+from sqlalchemy import (
+    Connection,
+    Float,
+    and_,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import Select
 
 from models import Article, Site, UTCDateTime
@@ -105,7 +120,7 @@ def _matches(conn: Connection, query: Query) -> Any:
     """(id, score) of the articles matching ``query``: higher score, better match."""
     if conn.dialect.name == "postgresql":
         fts = table(index.PG_TABLE, column("article_id"), column("document"))
-        tsquery = literal_column("CAST(:tsquery AS tsquery)").bindparams(bindparam("tsquery", query.tsquery()))
+        tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
         score = func.ts_rank(fts.c.document, tsquery, type_=Float)
         return (
             select(fts.c.article_id.label("id"), score.label("score"))
@@ -215,7 +230,7 @@ def _ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: 
         matches = _matches(conn, parsed)
         score = matches.c.score
     else:
-        matches, score = None, literal(None, Float)
+        matches, score = None, cast(null(), Float)
     base: Select[Any] = select(
         Article.id.label("id"), date_.label("date"), score.label("score"), Article.story_cluster.label("cluster")
     ).join(Site, Site.id == Article.site_id)
