@@ -116,7 +116,7 @@ class Page:
         }
 
 
-def _matches(conn: Connection, query: Query) -> Any:
+def _matches(conn: Connection | Any, query: Query) -> Any:
     """(id, score) of the articles matching ``query``: higher score, better match."""
     if conn.dialect.name == "postgresql":
         fts = table(index.PG_TABLE, column("article_id"), column("document"))
@@ -136,12 +136,18 @@ def _matches(conn: Connection, query: Query) -> Any:
     )
 
 
-def _keys(sort: str, ranked: Any) -> list[tuple[Any, bool]]:
+def matching_ids(conn: Connection, text: str) -> Any:
+    """A SELECT of the ids of articles matching the query ``text`` (for ``akhbar list --query``)."""
+    matches = _matches(conn, parse(text))
+    return select(matches.c.id)
+
+
+def _keys(sort: str, found: Any) -> list[tuple[Any, bool]]:
     """(column, descending) of the total order."""
     if sort == "relevance":
-        return [(ranked.c.score, True), (ranked.c.date, True), (ranked.c.id, True)]
+        return [(found.c.score, True), (found.c.date, True), (found.c.id, True)]
     descending = sort == "newest"
-    return [(ranked.c.date, descending), (ranked.c.id, descending)]
+    return [(found.c.date, descending), (found.c.id, descending)]
 
 
 def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> Any:
@@ -205,11 +211,11 @@ def search(
         sort = "newest"
     if not 1 <= limit <= MAX_PAGE:
         raise FilterError(f"the page size must be between 1 and {MAX_PAGE}, not {limit}")
-    ranked = _ranked(conn, parsed, filters, collapse)
-    keys = _keys(sort, ranked)
-    total = int(conn.execute(select(func.count()).select_from(ranked)).scalar_one())
+    found = ranked(conn, parsed, filters, collapse)
+    keys = _keys(sort, found)
+    total = int(conn.execute(select(func.count()).select_from(found)).scalar_one())
     fingerprint = _fingerprint(text, filters, sort, collapse)
-    page = select(ranked).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
+    page = select(found).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
     if cursor:
         page = page.where(_after(keys, decode_cursor(cursor, fingerprint, sort)))
     rows = conn.execute(page).all()
@@ -223,7 +229,7 @@ def search(
     return Page(_hits(conn, rows, parsed), total, next_cursor, text, sort, filters.describe())
 
 
-def _ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: bool) -> Any:
+def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: bool) -> Any:
     """The matching articles with id, date, score, story cluster and copies: a subquery."""
     date_ = article_date()
     if parsed is not None:
