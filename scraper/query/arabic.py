@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -35,7 +34,8 @@ _MIN_STEM: int = _DATA["min_stem"]
 CLITICS: tuple[str, ...] = tuple(_DATA["clitics"])
 _MIN_CLITIC_BASE: int = _DATA["min_clitic_base"]
 # A word: letters and digits, with the removed marks inside it (so offsets are the original text's).
-_WORD = re.compile(f"(?:[^\\W_]|[{_DATA['removed']}])+")
+# "_" counts as a separator (texts are searched with it replaced by a space, same length): FTS5 splits on it.
+_WORD = re.compile(f"[\\w{_DATA['removed']}]+")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _STEMMER = snowballstemmer.stemmer("arabic")
 
@@ -54,7 +54,7 @@ class Word:
 
 def words(text: str) -> Iterator[Word]:
     """Every word of ``text`` with its search token."""
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(text.replace("_", " ")):
         yield Word(match.start(), match.end(), token(match.group()))
 
 
@@ -66,9 +66,21 @@ def core(folded: str) -> str:
     return folded
 
 
-@lru_cache(maxsize=200_000)
+_CACHE: dict[str, str] = {}
+_CACHE_MAX = 500_000  # distinct spellings; an archive's vocabulary fits, a flood of junk cannot grow it forever
+
+
 def token(word: str) -> str:
     """The search token of one word (see the module docstring)."""
+    found = _CACHE.get(word)
+    if found is None:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        found = _CACHE[word] = _token(word)
+    return found
+
+
+def _token(word: str) -> str:
     folded = fold(word)
     if not _ARABIC.search(folded):
         return folded  # Latin names and numbers: folded only
@@ -82,7 +94,15 @@ def token(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The search tokens of ``text`` in order (what the index holds; :func:`words` without offsets)."""
-    return [t for t in map(token, _WORD.findall(text)) if t]
+    cache = _CACHE
+    out = []
+    for word in _WORD.findall(text.replace("_", " ")):
+        found = cache.get(word)
+        if found is None:
+            found = token(word)
+        if found:
+            out.append(found)
+    return out
 
 
 def index_text(text: str) -> str:

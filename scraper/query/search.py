@@ -116,19 +116,19 @@ class Page:
         }
 
 
-def _matches(conn: Connection | Any, query: Query) -> Any:
-    """(id, score) of the articles matching ``query``: higher score, better match."""
+def _matches(conn: Connection | Any, query: Query, *, scored: bool = True) -> Any:
+    """(id, score) of the articles matching ``query``: higher score, better match (None unless ``scored``)."""
     if conn.dialect.name == "postgresql":
         fts = table(index.PG_TABLE, column("article_id"), column("document"))
         tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
-        score = func.ts_rank(fts.c.document, tsquery, type_=Float)
+        score = func.ts_rank(fts.c.document, tsquery, type_=Float) if scored else cast(null(), Float)
         return (
             select(fts.c.article_id.label("id"), score.label("score"))
             .where(fts.c.document.op("@@")(tsquery))
             .subquery("matches")
         )
     fts = table(index.FTS_TABLE, column("rowid"))
-    score = -func.bm25(literal_column(index.FTS_TABLE), *_BM25, type_=Float)
+    score = -func.bm25(literal_column(index.FTS_TABLE), *_BM25, type_=Float) if scored else cast(null(), Float)
     return (
         select(fts.c.rowid.label("id"), score.label("score"))
         .where(literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5())))
@@ -213,7 +213,9 @@ def search(
         raise FilterError(f"the page size must be between 1 and {MAX_PAGE}, not {limit}")
     found = ranked(conn, parsed, filters, collapse)
     keys = _keys(sort, found)
-    total = int(conn.execute(select(func.count()).select_from(found)).scalar_one())
+    # Counted without ranking: bm25 / ts_rank of every match would be computed for nothing.
+    counted = ranked(conn, parsed, filters, collapse, scored=False)
+    total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
     fingerprint = _fingerprint(text, filters, sort, collapse)
     page = select(found).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
     if cursor:
@@ -229,11 +231,11 @@ def search(
     return Page(_hits(conn, rows, parsed), total, next_cursor, text, sort, filters.describe())
 
 
-def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: bool) -> Any:
+def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: bool, *, scored: bool = True) -> Any:
     """The matching articles with id, date, score, story cluster and copies: a subquery."""
     date_ = article_date()
     if parsed is not None:
-        matches = _matches(conn, parsed)
+        matches = _matches(conn, parsed, scored=scored)
         score = matches.c.score
     else:
         matches, score = None, cast(null(), Float)
@@ -247,7 +249,8 @@ def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: b
         inner = base.add_columns(literal(1).label("copies")).subquery("found")
         return inner
     story = func.coalesce(Article.story_cluster, -Article.id)
-    order = [score.desc(), date_.desc(), Article.id.desc()] if matches is not None else [date_.asc(), Article.id.asc()]
+    ranks = matches is not None and scored
+    order = [score.desc(), date_.desc(), Article.id.desc()] if ranks else [date_.asc(), Article.id.asc()]
     windowed = base.add_columns(
         func.row_number().over(partition_by=story, order_by=order).label("place"),
         func.count().over(partition_by=story).label("copies"),

@@ -43,6 +43,10 @@ def snippet(
     text: str, exact: frozenset[str], prefixes: tuple[str, ...] = (), size: int = SNIPPET_WORDS
 ) -> list[Segment]:
     """About ``size`` words of ``text`` around where most query words are (its start if none)."""
+    if not exact and not prefixes:  # nothing to mark: the opening words
+        text_start = " ".join(text[: size * 12].split()[:size])
+        more = len(text_start) < len(" ".join(text.split()))
+        return [Segment(text_start + (" …" if more else ""))] if text_start else []
     found = list(arabic.words(text))
     if not found:
         return []

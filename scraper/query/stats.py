@@ -40,7 +40,7 @@ def _day(conn: Connection, column: Any) -> Any:
 
 def stats(conn: Connection, query: str | None = None, filters: Filters | None = None) -> Stats:
     parsed = parse(query) if query and query.strip() else None
-    found = ranked(conn, parsed, filters or Filters(), collapse=False)
+    found = ranked(conn, parsed, filters or Filters(), collapse=False, scored=False)
     day = _day(conn, found.c.date).label("day")
     result = Stats()
     rows = conn.execute(

@@ -1,4 +1,5 @@
-"""Full-text search index: FTS5 table on SQLite, tsvector table with a GIN index on PostgreSQL.
+"""Full-text search index (FTS5 table on SQLite, tsvector table with a GIN index on PostgreSQL)
+and an index on the date an article is filed under.
 
 The index is filled from the existing articles, so an archive upgraded from 0001 can be searched
 at once (``akhbar search --reindex`` rebuilds it later if needed).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 from scraper.query import index
@@ -26,6 +28,8 @@ def upgrade() -> None:
     postgresql = connection.dialect.name == "postgresql"
     for statement in index.POSTGRESQL_DDL if postgresql else index.SQLITE_DDL:
         op.execute(statement)
+    # Searches filter and sort on the date an article is filed under (models.py, same expression).
+    op.create_index("ix_article_filed_at", "article", [sa.text("coalesce(published_at, first_seen_at)"), "id"])
     last = 0
     while ids := [
         row[0] for row in connection.exec_driver_sql(
@@ -37,6 +41,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_article_filed_at", table_name="article")
     postgresql = op.get_bind().dialect.name == "postgresql"
     for statement in index.POSTGRESQL_DROP if postgresql else index.SQLITE_DROP:
         op.execute(statement)
