@@ -242,3 +242,26 @@ def test_malformed_queries_give_an_error_or_a_result_never_a_crash(archive: Engi
 
 def test_unclosed_quote_is_a_phrase_to_the_end(archive: Engine) -> None:
     assert sorted(ids(archive, '"الرئيس الروسي')) == [4, 5]
+
+
+def test_reparse_path_keeps_the_index(archive: Engine) -> None:
+    # `akhbar reparse` stores re-extracted articles with ArticleWriter.store_articles
+    fixed = replace(ARCHIVE[5], title="أوكرانيا تطلب دعما جويا", fetched_at=T0 + timedelta(days=90))
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store_articles([fixed], [None])
+    assert ids(archive, "جويا") == [6]
+
+
+def test_upgrade_from_0001_indexes_the_existing_archive(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0001")
+    with monkeypatch.context() as patch:  # an archive written before the index existed
+        patch.setattr(index, "index_articles", lambda conn, docs: 0)
+        with ArticleWriter(engine, worker=False) as writer:
+            writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+    upgrade(engine)
+    assert sorted(ids(engine, "المفاوضات")) == [1, 2, 3]
+    engine.dispose()

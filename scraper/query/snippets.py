@@ -56,7 +56,8 @@ def snippet(
         best = max(range(len(hits)), key=lambda i: sum(1 for h in hits[i:] if h < hits[i] + size))
         start = max(0, hits[best] - 4)
     end = min(len(found), start + size)
-    begin, finish = found[start].start, found[end - 1].end
+    begin = found[start].start if start else 0
+    finish = found[end - 1].end if end < len(found) else len(text)
     piece = text[begin:finish].replace("\n\n", " … ").replace("\n", " ")
     segments = highlight(piece, exact, prefixes)
     if begin > 0:
