@@ -12,6 +12,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+AKHBAR = [sys.executable, "-m", "scraper.cli"]
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
@@ -35,12 +38,42 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``akhbar serve`` on the demo archive (``akhbar demo`` into a fresh database)."""
     database = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'akhbar.db'}"
-    akhbar = [sys.executable, "-m", "scraper.cli"]
-    subprocess.run([*akhbar, "demo", "--database", database], check=True, capture_output=True, timeout=300)
+    subprocess.run([*AKHBAR, "demo", "--database", database], check=True, capture_output=True, timeout=300)
+    yield from _serve(database)
+
+
+@pytest.fixture(scope="module")
+def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``akhbar serve`` on a constructed archive: one story printed by two outlets, one article edited."""
+    from scraper.article import CrawlItem
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+    from scraper.storage.synthetic import _PROSE, make_page
+    from scraper.storage.writer import ArticleWriter
+    from tests.test_query_search import ARCHIVE, T0, article
+
+    database = f"sqlite:///{tmp_path_factory.mktemp('story') / 'akhbar.db'}"
+    engine = make_engine(database)
+    upgrade(engine)
+    url = "https://www.annahar.com/arabic/11"
+    first = article(10, "قمة المناخ تنطلق في القاهرة", _PROSE)
+    copy = article(11, first.title, _PROSE + "\n\nوأضاف مصدر أن القمة ستستمر ثلاثة أيام.", site="annahar",
+                   url=url, canonical_url=url)  # fmt: skip
+    edited = replace(first, title="قمة المناخ تنطلق غدا في القاهرة", fetched_at=T0 + timedelta(days=30))
+    with ArticleWriter(engine, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in [*ARCHIVE, first]])
+        writer.store([CrawlItem(make_page(copy), copy)])
+        writer.store([CrawlItem(make_page(edited), edited)])
+    engine.dispose()
+    yield from _serve(database)
+
+
+def _serve(database: str) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
-        [*akhbar, "serve", "--database", database, "--port", str(port)],
+        [*AKHBAR, "serve", "--database", database, "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -148,3 +181,28 @@ def test_hostile_query_in_the_search_box(server: str, browser: object) -> None:
     assert driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]  # database intact
 
 
+
+
+def test_story_timeline_and_revision_diff(story_server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(story_server + "/?q=المناخ&collapse=1")  # type: ignore[attr-defined]
+    results = driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]
+    assert len(results) == 1 and "2 نسخ" in results[0].text  # one row for the story, two copies
+    driver.get(story_server + "/?q=المناخ&sort=oldest")  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "li.result h2 a").click()  # type: ignore[attr-defined]
+    timeline = driver.find_elements(By.CSS_SELECTOR, ".timeline li")  # type: ignore[attr-defined]
+    assert [("first" in (li.get_attribute("class") or "")) for li in timeline] == [True, False]
+    assert "alaraby" in timeline[0].text and "annahar" in timeline[1].text  # in order of publication
+    assert "كلمات مضافة 7" in timeline[1].text  # the copy added one sentence of 7 words
+    added = driver.find_elements(By.CSS_SELECTOR, ".revisions .diff .added")  # type: ignore[attr-defined]
+    removed = driver.find_elements(By.CSS_SELECTOR, ".revisions .diff .removed")  # type: ignore[attr-defined]
+    assert [e.text for e in added] == ["+ [title] قمة المناخ تنطلق غدا في القاهرة"]
+    assert [e.text for e in removed] == ["− [title] قمة المناخ تنطلق في القاهرة"]
+    driver.save_screenshot(str(OUTPUT / "article-story-revisions.png"))  # type: ignore[attr-defined]
+    assert _console_errors(driver) == []
+    driver.get(story_server + "/?q=NOT&source=AFP")  # type: ignore[attr-defined]
+    assert "NOT" in driver.find_element(By.CSS_SELECTOR, ".error").text  # type: ignore[attr-defined]
+    assert driver.find_element(By.CSS_SELECTOR, "details.filters").get_attribute("open") is not None  # type: ignore[attr-defined]
+    driver.save_screenshot(str(OUTPUT / "search-error-filters.png"))  # type: ignore[attr-defined]
