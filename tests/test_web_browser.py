@@ -112,6 +112,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         driver.quit()
 
 
+def _drain(driver: object) -> None:
+    """Forget console entries of earlier pages (the driver is shared by the module's tests)."""
+    driver.get_log("browser")  # type: ignore[attr-defined]
+
+
 def _console_errors(driver: object) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
 
@@ -121,6 +126,7 @@ def test_search_open_article_and_stats(server: str, browser: object) -> None:
     from selenium.webdriver.common.keys import Keys
 
     driver = browser
+    _drain(driver)
     driver.get(server + "/")  # type: ignore[attr-defined]
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"  # type: ignore[attr-defined]
     assert _console_errors(driver) == []
@@ -159,6 +165,7 @@ def test_search_open_article_and_stats(server: str, browser: object) -> None:
 @pytest.mark.parametrize("path", ["/", "/?q=بوتين", "/?q=NOT", "/articles/1", "/stats", "/articles/999999"])
 def test_no_console_errors_on_any_page(server: str, browser: object, path: str) -> None:
     driver = browser
+    _drain(driver)
     driver.get(server + path)  # type: ignore[attr-defined]
     errors = _console_errors(driver)
     # An error page answers 400/404 by design; the browser logs that status, nothing else may appear.
@@ -187,6 +194,7 @@ def test_story_timeline_and_revision_diff(story_server: str, browser: object) ->
     from selenium.webdriver.common.by import By
 
     driver = browser
+    _drain(driver)
     driver.get(story_server + "/?q=المناخ&collapse=1")  # type: ignore[attr-defined]
     results = driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]
     assert len(results) == 1 and "2 نسخ" in results[0].text  # one row for the story, two copies

@@ -35,19 +35,11 @@ def _add_filters(parser: argparse.ArgumentParser, *, default_limit: int | None) 
     parser.add_argument("--collapse-duplicates", action="store_true", help="show one article per story cluster")
 
 
-def _filters(args: argparse.Namespace, engine: Engine) -> ArticleFilter:
+def _filters(args: argparse.Namespace) -> ArticleFilter:
     if args.limit is not None and args.limit < 1:
         raise CliError(f"--limit must be at least 1, not {args.limit}")
-    # Any spelling of an agency in agencies.yaml finds its articles ("فرانس برس" -> AFP); the query
-    # goes through the Arabic-aware full-text index, as `akhbar search` does.
+    # Any spelling of an agency in agencies.yaml finds its articles ("فرانس برس" -> AFP).
     source = args.source and (agency_spellings(args.source)[0] or args.source)
-    matching = None
-    if args.query:
-        try:
-            with engine.connect() as conn:
-                matching = matching_ids(conn, args.query)
-        except QueryError as error:
-            raise CliError(f"--query: {error}") from None
     return ArticleFilter(
         site=args.site,
         since=parse_date(args.since),
@@ -56,8 +48,18 @@ def _filters(args: argparse.Namespace, engine: Engine) -> ArticleFilter:
         query=args.query,
         collapse_duplicates=args.collapse_duplicates,
         limit=args.limit,
-        matching=matching,
     )
+
+
+def _match_query(filters: ArticleFilter, engine: Engine) -> ArticleFilter:
+    """``--query`` through the Arabic-aware full-text index, as `akhbar search` reads it."""
+    if filters.query:
+        try:
+            with engine.connect() as conn:
+                filters.matching = matching_ids(conn, filters.query)
+        except QueryError as error:
+            raise CliError(f"--query: {error}") from None
+    return filters
 
 
 def register(subparsers: Any) -> None:
@@ -81,9 +83,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    filters = _filters(args)
     engine = open_database(args)
     try:
-        filters = _filters(args, engine)
+        _match_query(filters, engine)
         with Session(engine) as session:
             rows = session.execute(select_articles(filters)).all()
             extras = children(session, [row.Article.id for row in rows])
@@ -185,13 +188,14 @@ def render_text(record: dict[str, Any]) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    filters = _filters(args)
     if args.format == "parquet" and not args.output:
         raise CliError("parquet is binary: give a file with --output, e.g. --output articles.parquet")
     if args.bom and args.format != "csv":
         raise CliError("--bom only applies to --format csv")
     engine = open_database(args)
     try:
-        filters = _filters(args, engine)
+        _match_query(filters, engine)
         with Session(engine) as session:
             records = iter_records(session, filters)
             if args.format == "parquet":
