@@ -18,10 +18,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from models import Site
 from scraper.query import snippets
 from scraper.query.detail import article_detail
 from scraper.query.display import hijri_label, local_label
@@ -201,14 +202,12 @@ def create_app(database_url: str) -> FastAPI:
                              date_from, date_to, True if has_caption else None, None)  # fmt: skip
         message = None
         page = None
-        try:
-            with connection() as conn:
+        with connection() as conn:
+            sites = sorted(conn.execute(select(Site.name)).scalars())
+            try:
                 page = search(conn, q, filters, sort=sort or None, limit=20, cursor=cursor, collapse=bool(collapse))
-                sites = sorted(stats(conn).per_site)
-        except (QueryError, FilterError) as exc:
-            message = str(exc)
-            with connection() as conn:
-                sites = sorted(stats(conn).per_site)
+            except (QueryError, FilterError) as exc:
+                message = str(exc)
         return templates.TemplateResponse(
             request, "search.html",
             {"page": page, "form": form, "message": message, "sites": sites, "sorts": SORTS,
