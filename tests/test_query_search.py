@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete, text
@@ -265,3 +266,30 @@ def test_upgrade_from_0001_indexes_the_existing_archive(database_url: str, monke
     upgrade(engine)
     assert sorted(ids(engine, "المفاوضات")) == [1, 2, 3]
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [("مفاوضات", Filters(source="AFP")), ("بوتين", Filters(date_from=parse_bound("2021-12-05"))),
+     ("الروسي", Filters(sites=["alaraby"], has_caption=False))],
+)  # fmt: skip
+def test_both_sqlite_plans_give_the_same_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str, filters: Filters
+) -> None:
+    from scraper.query import search as search_module
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    archive = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    upgrade(archive)
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+
+    answers = []
+    for ratio in (1, 10**9):  # filters always "narrower" / never
+        monkeypatch.setattr(search_module, "_NARROW_RATIO", ratio)
+        with archive.connect() as conn:
+            page = search(conn, query, filters)
+        answers.append(([(h.id, h.score) for h in page.hits], page.total))
+    archive.dispose()
+    assert answers[0] == answers[1] and answers[0][1] > 0

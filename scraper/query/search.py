@@ -116,8 +116,9 @@ class Page:
         }
 
 
-def _matches(conn: Connection | Any, query: Query, *, scored: bool = True) -> Any:
-    """(id, score) of the articles matching ``query``: higher score, better match (None unless ``scored``)."""
+def _matches(conn: Connection | Any, query: Query, *, scored: bool = True, within: Any = None) -> Any:
+    """(id, score) of the articles matching ``query``: higher score, better match (None unless ``scored``).
+    ``within``: a SELECT of the only ids to consider (SQLite: FTS5 then tests just those rows)."""
     if conn.dialect.name == "postgresql":
         fts = table(index.PG_TABLE, column("article_id"), column("document"))
         tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
@@ -129,11 +130,30 @@ def _matches(conn: Connection | Any, query: Query, *, scored: bool = True) -> An
         )
     fts = table(index.FTS_TABLE, column("rowid"))
     score = -func.bm25(literal_column(index.FTS_TABLE), *_BM25, type_=Float) if scored else cast(null(), Float)
-    return (
-        select(fts.c.rowid.label("id"), score.label("score"))
-        .where(literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5())))
-        .subquery("matches")
+    found = select(fts.c.rowid.label("id"), score.label("score")).where(
+        literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5()))
     )
+    if within is not None:
+        found = found.where(fts.c.rowid.in_(within))
+    return found.subquery("matches")
+
+
+# SQLite joins the FTS matches to the articles in the order FTS5 gives them. When the filters keep
+# far fewer articles than the query matches (a day, a site and an agency against a common word),
+# asking FTS5 about just those articles is much faster; the answer is the same either way.
+_NARROW_RATIO = 4
+
+
+def _filters_are_narrower(conn: Connection, query: Query, where: list[Any]) -> bool:
+    fts = table(index.FTS_TABLE, column("rowid"))
+    matched = conn.execute(
+        select(func.count()).select_from(fts).where(
+            literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5()))
+        )
+    ).scalar_one()
+    probe = select(Article.id).join(Site, Site.id == Article.site_id).where(*where).limit(matched // _NARROW_RATIO + 1)
+    kept = conn.execute(select(func.count()).select_from(probe.subquery())).scalar_one()
+    return kept <= matched // _NARROW_RATIO
 
 
 def matching_ids(conn: Connection, text: str) -> Any:
@@ -234,8 +254,12 @@ def search(
 def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: bool, *, scored: bool = True) -> Any:
     """The matching articles with id, date, score, story cluster and copies: a subquery."""
     date_ = article_date()
+    where = conditions(conn, filters)
     if parsed is not None:
-        matches = _matches(conn, parsed, scored=scored)
+        within = None
+        if where and conn.dialect.name == "sqlite" and _filters_are_narrower(conn, parsed, where):
+            within = select(Article.id).join(Site, Site.id == Article.site_id).where(*where)
+        matches = _matches(conn, parsed, scored=scored, within=within)
         score = matches.c.score
     else:
         matches, score = None, cast(null(), Float)
@@ -244,7 +268,7 @@ def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: b
     ).join(Site, Site.id == Article.site_id)
     if matches is not None:
         base = base.join(matches, matches.c.id == Article.id)
-    base = base.where(and_(True, *conditions(conn, filters)))
+    base = base.where(and_(True, *where))
     if not collapse:
         inner = base.add_columns(literal(1).label("copies")).subquery("found")
         return inner
