@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from scraper.article import Article, Block, Caption, CrawlItem, SourceCredit
+from scraper.query.filters import Filters
 from scraper.storage.engine import make_engine
 from scraper.storage.migrate import upgrade
 from scraper.storage.synthetic import make_page
@@ -130,3 +131,16 @@ def test_nothing_is_written_through_the_server(client: TestClient) -> None:
     engine = client.app.state.engine  # type: ignore[attr-defined]
     with engine.connect() as conn, pytest.raises(OperationalError, match=r"readonly|read-only"):
         conn.execute(text("DELETE FROM article"))
+
+
+def test_forged_cursor_is_refused(client: TestClient) -> None:
+    import base64
+    import json
+
+    from scraper.query.search import _fingerprint
+
+    for keys in (["DROP", "2021-12-01T00:00:00+00:00", 1], [1.0, "2021-12-01T00:00:00+00:00"], [1.0, "yesterday", 3]):
+        raw = json.dumps({"f": _fingerprint("بوتين", Filters(), "relevance", False), "k": keys}).encode()
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        response = client.get("/api/search", params={"q": "بوتين", "cursor": cursor})
+        assert response.status_code == 400 and "cursor" in response.json()["error"]

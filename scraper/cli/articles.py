@@ -145,7 +145,7 @@ def run_show(args: argparse.Namespace) -> int:
 def print_revisions(record: dict[str, Any], history: list[dict[str, Any]], fmt: str) -> None:
     """Each revision with when it was seen and, from the second on, its diff from the one before."""
     if fmt == "json":
-        print(dump_json([{**rev, "diff": [{"kind": d.kind, "text": d.text} for d in rev["diff"]]} for rev in history]))
+        print(dump_json(history))
         return
     console = Console(highlight=False)
     console.print(f"{record['title']}  ({len(history)} revisions)")
@@ -155,8 +155,8 @@ def print_revisions(record: dict[str, Any], history: list[dict[str, Any]], fmt: 
         if rev["number"] > 1 and not rev["diff"]:
             console.print("  (no change in the title, body, dates or captions)")
         for line in rev["diff"]:
-            sign, style = ("+", "green") if line.kind == "added" else ("-", "red")
-            console.print(f"{sign} {line.text}", style=style, markup=False)
+            sign, style = ("+", "green") if line["kind"] == "added" else ("-", "red")
+            console.print(f"{sign} {line['text']}", style=style, markup=False)
 
 
 def render_text(record: dict[str, Any]) -> str:

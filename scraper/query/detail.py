@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -15,12 +14,6 @@ from scraper.query.filters import article_date
 from scraper.storage.queries import get_record
 
 _DIFF_FIELDS = ("title", "subtitle", "body", "published_at", "section")
-
-
-@dataclass(frozen=True, slots=True)
-class DiffLine:
-    kind: str  # "same" | "added" | "removed" | "field"
-    text: str
 
 
 def _revision_text(record: dict[str, Any]) -> list[str]:
@@ -37,16 +30,14 @@ def _revision_text(record: dict[str, Any]) -> list[str]:
     return lines
 
 
-def revision_diff(old: dict[str, Any], new: dict[str, Any]) -> list[DiffLine]:
-    """What changed from one revision record to the next: changed lines only, with field headers."""
-    out: list[DiffLine] = []
+def revision_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
+    """What changed from one revision record to the next: ``{"kind": "removed"|"added", "text"}``
+    per changed line (a field's header in brackets, the body one paragraph a line)."""
+    out: list[dict[str, str]] = []
     for line in difflib.unified_diff(_revision_text(old), _revision_text(new), lineterm="", n=0):
-        if line.startswith(("---", "+++")):
+        if line.startswith(("---", "+++", "@@")):
             continue
-        if line.startswith("@@"):
-            continue
-        kind = "added" if line.startswith("+") else "removed" if line.startswith("-") else "same"
-        out.append(DiffLine(kind, line[1:]))
+        out.append({"kind": "added" if line.startswith("+") else "removed", "text": line[1:]})
     return out
 
 

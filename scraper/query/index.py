@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, text
 
 from scraper.article import Article
 from scraper.query import arabic
+from scraper.storage.engine import writer_engine
 
 FTS_TABLE = "article_fts"
 PG_TABLE = "article_search"
@@ -133,8 +134,6 @@ def documents_for(conn: Connection, ids: Sequence[int]) -> list[Document]:
 
 def reindex(engine: Engine, *, batch: int = 1000) -> int:
     """Rebuild the whole index from the article table (one transaction); returns the article count."""
-    from scraper.storage.engine import writer_engine
-
     total = 0
     with writer_engine(engine).begin() as conn:
         conn.execute(text(f"DELETE FROM {PG_TABLE if conn.dialect.name == 'postgresql' else FTS_TABLE}"))

@@ -2,8 +2,10 @@
 
 Ranking: relevance (FTS5's bm25 on SQLite, ``ts_rank`` on PostgreSQL; title words count more
 than body words on both), then the newer article, then the higher id, so the order is total and
-a page cursor (the last row's sort key) gives the next page exactly, even while articles are
-added. Without a query, or with ``sort="newest"``/``"oldest"``, the order is by date.
+a page cursor (the last row's sort key) gives the next page exactly. In date order articles added
+meanwhile never repeat or shift a page; in relevance order neither on PostgreSQL (``ts_rank``
+scores each article alone), while SQLite's bm25 weighs words by the whole archive, so an insert
+between two pages can move scores a little. Without a query the order is by date.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from models import Article, Site, UTCDateTime
@@ -172,13 +175,11 @@ def _keys(sort: str, found: Any) -> list[tuple[Any, bool]]:
 
 def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> Any:
     """Rows after the cursor's row in the order ``keys``: (a, b, c) past (x, y, z), spelled out."""
+    typed = [literal(v, UTCDateTime()) if isinstance(v, datetime) else literal(v) for v in values]
     parts = []
     for i, (key, descending) in enumerate(keys):
-        value = values[i]
-        typed = literal(value, UTCDateTime()) if isinstance(value, datetime) else literal(value)
-        step = key < typed if descending else key > typed
-        parts.append(and_(*[k == (literal(v, UTCDateTime()) if isinstance(v, datetime) else literal(v))
-                            for (k, _), v in zip(keys[:i], values[:i], strict=True)], step))  # fmt: skip
+        equal_before = [k == v for (k, _), v in zip(keys[:i], typed[:i], strict=True)]
+        parts.append(and_(*equal_before, key < typed[i] if descending else key > typed[i]))
     return or_(*parts)
 
 
@@ -205,8 +206,12 @@ def decode_cursor(cursor: str, fingerprint: str, sort: str) -> list[Any]:
     date_at = 1 if sort == "relevance" else 0
     try:
         values[date_at] = datetime.fromisoformat(values[date_at])
+        shape_ok = len(values) == date_at + 2 and isinstance(values[-1], int)
+        shape_ok = shape_ok and (date_at == 0 or isinstance(values[0], int | float))
     except (IndexError, TypeError, ValueError):
-        raise FilterError("the cursor is not one this server gave: start again without it") from None
+        shape_ok = False
+    if not shape_ok:
+        raise FilterError("the cursor is not one this server gave: start again without it")
     return values
 
 
@@ -299,8 +304,6 @@ def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
             .where(Article.id.in_(ids))
         )
     }  # fmt: skip
-    from sqlalchemy.orm import Session
-
     with Session(bind=conn) as session:
         extras = children(session, ids)
     exact, prefixes = parsed.highlights() if parsed else (frozenset(), ())

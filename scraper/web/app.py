@@ -245,6 +245,4 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if hasattr(value, "__slots__") and hasattr(value, "kind"):  # DiffLine
-        return {"kind": value.kind, "text": value.text}
     return value
