@@ -6,6 +6,7 @@ Matching is by search token (scraper.query.arabic), the same test the index appl
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from html import escape
 
@@ -47,17 +48,17 @@ def snippet(
         text_start = " ".join(text[: size * 12].split()[:size])
         more = len(text_start) < len(" ".join(text.split()))
         return [Segment(text_start + (" …" if more else ""))] if text_start else []
-    found = list(arabic.words(text))
+    found = arabic.spans(text)
     if not found:
         return []
-    hits = [i for i, w in enumerate(found) if w.token and _matches(w.token, exact, prefixes)]
+    hits = [i for i, (_, _, token) in enumerate(found) if token and _matches(token, exact, prefixes)]
     start = 0
     if hits:  # the window of `size` words holding the most hits, started a few words before the first
-        best = max(range(len(hits)), key=lambda i: sum(1 for h in hits[i:] if h < hits[i] + size))
+        best = max(range(len(hits)), key=lambda i: bisect_left(hits, hits[i] + size) - i)
         start = max(0, hits[best] - 4)
     end = min(len(found), start + size)
-    begin = found[start].start if start else 0
-    finish = found[end - 1].end if end < len(found) else len(text)
+    begin = found[start][0] if start else 0
+    finish = found[end - 1][1] if end < len(found) else len(text)
     piece = text[begin:finish].replace("\n\n", " … ").replace("\n", " ")
     segments = highlight(piece, exact, prefixes)
     if begin > 0:
