@@ -156,7 +156,7 @@ def article_date() -> Any:
 
 
 def conditions(conn: Connection, filters: Filters) -> list[Any]:
-    """SQL conditions on Article (joined with Site) for ``filters``."""
+    """SQL conditions on Article (no join needed) for ``filters``."""
     found: list[Any] = []
     sites = list(filters.sites)
     if filters.country:
@@ -165,7 +165,11 @@ def conditions(conn: Connection, filters: Filters) -> list[Any]:
         if not sites:
             found.append(false())
     if sites:
-        found.append(Site.name.in_(sites))
+        # With a date range, the date index is the better start (one site is a large share of the
+        # archive); "+ 0" keeps SQLite, which keeps no statistics by default, from choosing site_id's.
+        dated = filters.date_from is not None or filters.date_to is not None
+        site_id = Article.site_id + 0 if dated else Article.site_id
+        found.append(site_id.in_(select(Site.id).where(Site.name.in_(sites))))
     if filters.source:
         canonical, names = agency_spellings(filters.source)
         lowered = sorted({n.lower() for n in names})

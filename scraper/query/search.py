@@ -154,7 +154,7 @@ def _filters_are_narrower(conn: Connection, query: Query, where: list[Any]) -> b
             literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5()))
         )
     ).scalar_one()
-    probe = select(Article.id).join(Site, Site.id == Article.site_id).where(*where).limit(matched // _NARROW_RATIO + 1)
+    probe = select(Article.id).where(*where).limit(matched // _NARROW_RATIO + 1)
     kept = conn.execute(select(func.count()).select_from(probe.subquery())).scalar_one()
     return kept <= matched // _NARROW_RATIO
 
@@ -263,14 +263,14 @@ def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: b
     if parsed is not None:
         within = None
         if where and conn.dialect.name == "sqlite" and _filters_are_narrower(conn, parsed, where):
-            within = select(Article.id).join(Site, Site.id == Article.site_id).where(*where)
+            within = select(Article.id).where(*where)
         matches = _matches(conn, parsed, scored=scored, within=within)
         score = matches.c.score
     else:
         matches, score = None, cast(null(), Float)
     base: Select[Any] = select(
         Article.id.label("id"), date_.label("date"), score.label("score"), Article.story_cluster.label("cluster")
-    ).join(Site, Site.id == Article.site_id)
+    )
     if matches is not None:
         base = base.join(matches, matches.c.id == Article.id)
     base = base.where(and_(True, *where))
