@@ -31,6 +31,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -144,6 +145,11 @@ class Article(Base):
     revisions: Mapped[list[ArticleRevision]] = relationship(
         order_by="ArticleRevision.first_seen_at", passive_deletes=True
     )
+
+
+# The date an article is filed under (its publication, else when first seen): searches filter and
+# sort on it, so it is indexed as this expression (migration 0003; the same expression in queries).
+Index("ix_article_filed_at", func.coalesce(Article.published_at, Article.first_seen_at), Article.id)
 
 
 class ArticleRevision(Base):
@@ -281,3 +287,17 @@ class ReparseRun(Base):
     pages: Mapped[int] = mapped_column(default=0)
     articles_changed: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)
+
+
+# The full-text index (migration 0003, scraper/query/index.py) is engine-specific: an FTS5 virtual
+# table (with its shadow tables article_fts_data, _idx ...) on SQLite, a tsvector table with a GIN
+# index on PostgreSQL. It is written only by scraper.query.index, so it is not declared here and
+# comparisons of models with the database leave it out.
+SEARCH_INDEX_TABLES = ("article_fts", "article_search")
+
+
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Alembic ``include_name``: every table but the search index's."""
+    if type_ == "table" and name is not None:
+        return name not in SEARCH_INDEX_TABLES and not name.startswith("article_fts_")
+    return True

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from models import Base
+from models import Base, include_name
 from scraper.storage.engine import make_engine
 from scraper.storage.migrate import current_revision, head_revision, is_current, upgrade
 
@@ -24,7 +24,7 @@ def test_migrations_create_every_table_operators_query(engine: Engine) -> None:
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "scraper.cli.sites",
     "scraper.cli.evaluate",
     "scraper.cli.articles", "scraper.cli.reparse", "scraper.cli.db",  # list, show, export; reparse; db
+    "scraper.cli.search", "scraper.cli.stats", "scraper.cli.serve",  # querying: search, stats, web reader
 )
 
 

@@ -9,10 +9,15 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from scraper.cli.common import CliError, dump_json
 from scraper.cli.db import add_database_argument, open_database, parse_date
+from scraper.query.detail import revisions
+from scraper.query.filters import agency_spellings
+from scraper.query.search import matching_ids
+from scraper.query.syntax import QueryError
 from scraper.storage import export
 from scraper.storage.queries import ArticleFilter, children, get_record, iter_records, select_articles
 
@@ -33,15 +38,28 @@ def _add_filters(parser: argparse.ArgumentParser, *, default_limit: int | None) 
 def _filters(args: argparse.Namespace) -> ArticleFilter:
     if args.limit is not None and args.limit < 1:
         raise CliError(f"--limit must be at least 1, not {args.limit}")
+    # Any spelling of an agency in agencies.yaml finds its articles ("فرانس برس" -> AFP).
+    source = args.source and (agency_spellings(args.source)[0] or args.source)
     return ArticleFilter(
         site=args.site,
         since=parse_date(args.since),
         until=parse_date(args.until, end=True),
-        source=args.source,
+        source=source,
         query=args.query,
         collapse_duplicates=args.collapse_duplicates,
         limit=args.limit,
     )
+
+
+def _match_query(filters: ArticleFilter, engine: Engine) -> ArticleFilter:
+    """``--query`` through the Arabic-aware full-text index, as `akhbar search` reads it."""
+    if filters.query:
+        try:
+            with engine.connect() as conn:
+                filters.matching = matching_ids(conn, filters.query)
+        except QueryError as error:
+            raise CliError(f"--query: {error}") from None
+    return filters
 
 
 def register(subparsers: Any) -> None:
@@ -53,6 +71,7 @@ def register(subparsers: Any) -> None:
     add_database_argument(show)
     show.add_argument("id", type=int, help="the article's id (first column of `akhbar list`)")
     show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--revisions", action="store_true", help="what changed between stored revisions, as a diff")
     show.set_defaults(func=run_show)
 
     out = subparsers.add_parser("export", help="matching articles as JSON Lines, CSV or Parquet (streamed)")
@@ -67,6 +86,7 @@ def run_list(args: argparse.Namespace) -> int:
     filters = _filters(args)
     engine = open_database(args)
     try:
+        _match_query(filters, engine)
         with Session(engine) as session:
             rows = session.execute(select_articles(filters)).all()
             extras = children(session, [row.Article.id for row in rows])
@@ -105,15 +125,38 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         with Session(engine) as session:
             record = get_record(session, args.id)
+        if record is not None and args.revisions:
+            with engine.connect() as conn:
+                history = revisions(conn, args.id)
     finally:
         engine.dispose()
     if record is None:
         raise CliError(f"no article with id {args.id}: `akhbar list` shows the ids")
+    if args.revisions:
+        print_revisions(record, history, args.format)
+        return 0
     if args.format == "json":
         print(dump_json({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in record.items()}))
     else:
         print(render_text(record))
     return 0
+
+
+def print_revisions(record: dict[str, Any], history: list[dict[str, Any]], fmt: str) -> None:
+    """Each revision with when it was seen and, from the second on, its diff from the one before."""
+    if fmt == "json":
+        print(dump_json(history))
+        return
+    console = Console(highlight=False)
+    console.print(f"{record['title']}  ({len(history)} revisions)")
+    for rev in history:
+        console.print(f"\nrevision {rev['number']}: first seen {rev['first_seen_at']:%Y-%m-%d %H:%M} UTC, "
+                      f"last seen {rev['last_seen_at']:%Y-%m-%d %H:%M} UTC")  # fmt: skip
+        if rev["number"] > 1 and not rev["diff"]:
+            console.print("  (no change in the title, body, dates or captions)")
+        for line in rev["diff"]:
+            sign, style = ("+", "green") if line["kind"] == "added" else ("-", "red")
+            console.print(f"{sign} {line['text']}", style=style, markup=False)
 
 
 def render_text(record: dict[str, Any]) -> str:
@@ -155,6 +198,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise CliError("--bom only applies to --format csv")
     engine = open_database(args)
     try:
+        _match_query(filters, engine)
         with Session(engine) as session:
             records = iter_records(session, filters)
             if args.format == "parquet":

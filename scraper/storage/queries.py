@@ -29,6 +29,7 @@ class ArticleFilter:
     query: str | None = None  # text in the title or body
     collapse_duplicates: bool = False
     limit: int | None = None
+    matching: Any = None  # a SELECT of article ids (scraper.query's full-text match), used instead of query
 
 
 def article_date() -> Any:
@@ -53,7 +54,9 @@ def _conditions(filters: ArticleFilter) -> list[Any]:
             )
             .exists()
         )
-    if filters.query:
+    if filters.matching is not None:
+        conditions.append(Article.id.in_(filters.matching))
+    elif filters.query:
         pattern = f"%{filters.query}%"
         conditions.append(or_(Article.title.like(pattern), Article.body.like(pattern)))
     return conditions

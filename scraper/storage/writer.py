@@ -46,6 +46,7 @@ from models import (
     UTCDateTime,
 )
 from scraper.article import Article, CrawlItem, FetchedPage
+from scraper.query import index as search_index
 from scraper.storage import dedup, prepare
 from scraper.storage.engine import sqlite_path, writer_engine
 from scraper.storage.prepare import article_record, revision_hash  # noqa: F401  (re-exported)
@@ -664,6 +665,10 @@ class ArticleWriter:
             result.revisions += sum(1 for key, item in chunk_changed if (ids[key], item[2]) not in known)
             if chunk_changed:
                 self._replace_children(conn, [(ids[key], latest[key][0]) for key, _ in chunk_changed])
+                # The full-text index changes with the article, in this transaction (item[0]: the body).
+                search_index.index_articles(
+                    conn, [search_index.document(ids[key], latest[key][0], item[0]) for key, item in chunk_changed]
+                )
             changed += chunk_changed
         result.stored = len(keys)
         result.article_ids = ids

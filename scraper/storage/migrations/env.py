@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from models import Base
+from models import Base, include_name
 from scraper.storage.engine import make_engine, writer_engine
 
 config = context.config
@@ -18,6 +18,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        include_name=include_name,  # the search index is engine-specific (models.SEARCH_INDEX_TABLES)
     )
     with context.begin_transaction():
         context.run_migrations()

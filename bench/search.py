@@ -1,0 +1,178 @@
+"""Search benchmark: synthetic Arabic articles stored through the real writer (which keeps the
+full-text index), then mixed queries timed through ``scraper.query.search``.
+
+    python bench/search.py --articles 10000                     # SQLite, and PostgreSQL if reachable
+    python bench/search.py --articles 100000 --engines sqlite
+    python bench/search.py --queries 1000 --api 300
+    python bench/search.py --articles 100000 --database sqlite:///big.db   # query an archive filled before
+
+Query mix (seeded): one word, a two-word phrase, a word with filters (source alias, site, date
+range), a date range alone. Prints p50/p95/p99 per kind and engine, the index build (articles
+stored per second with the index kept, and ``akhbar search --reindex`` time), index size, and API
+requests per second (FastAPI TestClient in-process, one worker: routing, validation, JSON).
+
+The synthetic bodies (scraper/storage/synthetic.py) draw from a vocabulary of ~130 news words, so
+a one-word query matches a large share of the archive: the worst case for ranking, not the usual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from scraper.query import index  # noqa: E402
+from scraper.query.filters import Bound, Filters  # noqa: E402
+from scraper.query.search import search  # noqa: E402
+from scraper.storage.engine import make_engine  # noqa: E402
+from scraper.storage.migrate import upgrade  # noqa: E402
+from scraper.storage.synthetic import _PROSE, BASE_TIME, SITES, WORDS, make_item  # noqa: E402
+from scraper.storage.writer import ArticleWriter  # noqa: E402
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+Query = tuple[str, str | None, Filters]
+
+
+def build(engine: Engine, count: int, batch: int = 500) -> float:
+    """Store ``count`` synthetic articles; returns articles per second (index kept by the writer)."""
+    started = time.perf_counter()
+    with ArticleWriter(engine) as writer:
+        for start in range(0, count, batch):
+            writer.store([make_item(n) for n in range(start, min(count, start + batch))])
+    return count / (time.perf_counter() - started)
+
+
+def queries(count: int, articles: int, seed: int = 11) -> list[Query]:
+    rng = random.Random(seed)
+    prose = _PROSE.split()
+    span = timedelta(minutes=articles)
+    out: list[Query] = []
+    for i in range(count):
+        kind = ("word", "phrase", "word+filters", "dates")[i % 4]
+        start = BASE_TIME + span * rng.random()
+        dates = Filters(date_from=Bound(instant=start), date_to=Bound(instant=start + timedelta(hours=6)))
+        if kind == "word":
+            out.append((kind, rng.choice(WORDS), Filters()))
+        elif kind == "phrase":
+            at = rng.randrange(len(prose) - 1)
+            out.append((kind, f'"{prose[at]} {prose[at + 1]}"', Filters()))
+        elif kind == "word+filters":
+            filters = Filters(source=rng.choice(("رويترز", "AFP", "الأناضول")), sites=[rng.choice(SITES)])
+            filters.date_from, filters.date_to = dates.date_from, dates.date_to
+            out.append((kind, rng.choice(WORDS), filters))
+        else:
+            out.append((kind, None, dates))
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def index_size(engine: Engine) -> int:
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            return int(conn.execute(text(f"SELECT pg_total_relation_size('{index.PG_TABLE}')")).scalar_one())
+        sql = f"SELECT coalesce(sum(length(block)), 0) FROM {index.FTS_TABLE}_data"
+        return int(conn.execute(text(sql)).scalar_one())
+
+
+def timed(function: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    function()
+    return (time.perf_counter() - started) * 1000
+
+
+def run(name: str, url: str, args: argparse.Namespace, *, fill: bool = True) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    if fill:
+        rate = build(engine, args.articles)
+        reindex_s = timed(lambda: index.reindex(engine)) / 1000
+        print(f"\n{name}: {args.articles:,} articles stored at {rate:,.0f}/s with the index kept; "
+              f"reindex {reindex_s:.1f} s; index {index_size(engine) / 1e6:.1f} MB")  # fmt: skip
+    else:
+        size = index_size(engine) / 1e6
+        print(f"\n{name}: existing archive of {args.articles:,} synthetic articles; index {size:.1f} MB")
+    by_kind: dict[str, list[float]] = {}
+    matched: dict[str, list[int]] = {}
+    with engine.connect() as conn:
+        for kind, q, filters in queries(args.queries, args.articles):
+            started = time.perf_counter()
+            page = search(conn, q, filters, limit=20)
+            by_kind.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+            matched.setdefault(kind, []).append(page.total)
+    print(f"{'kind':14} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'median matches':>15}")
+    for kind, times in by_kind.items():
+        print(f"{kind:14} {len(times):5} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} "
+              f"{percentile(times, 99):8.1f} {statistics.median(matched[kind]):15,.0f}")  # fmt: skip
+    if args.api:
+        from fastapi.testclient import TestClient
+
+        from scraper.web.app import create_app
+
+        client = TestClient(create_app(url))
+        mix = queries(args.api, args.articles, seed=5)
+        started = time.perf_counter()
+        for _kind, q, filters in mix:
+            params: dict[str, Any] = {"q": q} if q else {}
+            if filters.source:
+                params["source"] = filters.source
+            response = client.get("/api/search", params=params)
+            assert response.status_code == 200, response.text
+        print(f"API: {len(mix) / (time.perf_counter() - started):,.0f} requests/s (TestClient, one worker)")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--api", type=int, default=200, help="API requests to time (0: none)")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--postgres", default=os.environ.get("AKHBAR_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    parser.add_argument("--database", help="query this archive of synthetic articles (filled by build(); "
+                        "--articles gives its size) instead of building one")  # fmt: skip
+    args = parser.parse_args()
+    if args.database:
+        run("given database", args.database, args, fill=False)
+        return
+    engines = args.engines.split(",")
+    if "sqlite" in engines:
+        with tempfile.TemporaryDirectory() as folder:
+            run("SQLite", f"sqlite:///{folder}/bench.db", args)
+    if "postgresql" in engines:
+        schema = f"akhbar_bench_{uuid.uuid4().hex[:8]}"
+        try:
+            admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        except Exception as error:
+            print(f"\nPostgreSQL skipped: {str(error).splitlines()[0]}")
+            return
+        url = make_url(args.postgres).update_query_dict({"options": f"-csearch_path={schema}"})
+        try:
+            run("PostgreSQL", url.render_as_string(hide_password=False), args)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Querying the archive: Arabic full-text search, filters, pagination and counts."""

@@ -1,0 +1,338 @@
+"""Searching the archive: full-text match, filters, ranking, story collapsing and cursor pages.
+
+Ranking: relevance (FTS5's bm25 on SQLite, ``ts_rank`` on PostgreSQL; title words count more
+than body words on both), then the newer article, then the higher id, so the order is total and
+a page cursor (the last row's sort key) gives the next page exactly. In date order articles added
+meanwhile never repeat or shift a page; in relevance order neither on PostgreSQL (``ts_rank``
+scores each article alone), while SQLite's bm25 weighs words by the whole archive, so an insert
+between two pages can move scores a little. Without a query the order is by date.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Float,
+    and_,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from models import Article, Site, UTCDateTime
+from scraper.query import index, snippets
+from scraper.query.display import hijri_label, local_label, local_time
+from scraper.query.filters import SORTS, FilterError, Filters, article_date, conditions
+from scraper.query.syntax import Query, parse
+from scraper.storage.queries import children
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+# bm25 weights of the FTS5 columns (title, body); PostgreSQL weighs A (title) over B (body) likewise.
+_BM25 = (4.0, 1.0)
+
+
+@dataclass(slots=True)
+class Hit:
+    id: int
+    site: str
+    title: str
+    url: str
+    published_at: datetime | None
+    date: datetime  # published, or first seen
+    score: float | None
+    story_cluster: int | None
+    copies: int  # matching articles of its story (1 unless collapsed)
+    title_segments: list[snippets.Segment]
+    snippet: list[snippets.Segment]
+    sources: list[dict[str, Any]]
+    authors: list[str]
+    captions: int
+    section: str | None
+    language: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "site": self.site,
+            "title": self.title,
+            "url": self.url,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "date_local": local_time(self.date, self.site).isoformat(),  # type: ignore[union-attr]
+            "date_hijri": hijri_label(self.date, self.site),
+            "score": self.score,
+            "story_cluster": self.story_cluster,
+            "copies": self.copies,
+            "title_html": snippets.to_html(self.title_segments),
+            "snippet": snippets.to_text(self.snippet),
+            "snippet_html": snippets.to_html(self.snippet),
+            "sources": self.sources,
+            "authors": self.authors,
+            "captions": self.captions,
+            "section": self.section,
+            "language": self.language,
+        }
+
+    @property
+    def date_label(self) -> str:
+        return local_label(self.date, self.site)
+
+    @property
+    def hijri(self) -> str:
+        return hijri_label(self.date, self.site)
+
+
+@dataclass(slots=True)
+class Page:
+    hits: list[Hit]
+    total: int  # matches (stories, when collapsed), all pages
+    next_cursor: str | None
+    query: str | None
+    sort: str
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "sort": self.sort,
+            "filters": self.filters,
+            "total": self.total,
+            "next_cursor": self.next_cursor,
+            "results": [hit.to_dict() for hit in self.hits],
+        }
+
+
+def _matches(conn: Connection | Any, query: Query, *, scored: bool = True, within: Any = None) -> Any:
+    """(id, score) of the articles matching ``query``: higher score, better match (None unless ``scored``).
+    ``within``: a SELECT of the only ids to consider (SQLite: FTS5 then tests just those rows)."""
+    if conn.dialect.name == "postgresql":
+        fts = table(index.PG_TABLE, column("article_id"), column("document"))
+        tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
+        score = func.ts_rank(fts.c.document, tsquery, type_=Float) if scored else cast(null(), Float)
+        return (
+            select(fts.c.article_id.label("id"), score.label("score"))
+            .where(fts.c.document.op("@@")(tsquery))
+            .subquery("matches")
+        )
+    fts = table(index.FTS_TABLE, column("rowid"))
+    score = -func.bm25(literal_column(index.FTS_TABLE), *_BM25, type_=Float) if scored else cast(null(), Float)
+    found = select(fts.c.rowid.label("id"), score.label("score")).where(
+        literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5()))
+    )
+    if within is not None:
+        found = found.where(fts.c.rowid.in_(within))
+    return found.subquery("matches")
+
+
+# SQLite joins the FTS matches to the articles in the order FTS5 gives them. When the filters keep
+# far fewer articles than the query matches (a day, a site and an agency against a common word),
+# asking FTS5 about just those articles is much faster; the answer is the same either way.
+_NARROW_RATIO = 4
+
+
+def _filters_are_narrower(conn: Connection, query: Query, where: list[Any]) -> bool:
+    fts = table(index.FTS_TABLE, column("rowid"))
+    matched = conn.execute(
+        select(func.count()).select_from(fts).where(
+            literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5()))
+        )
+    ).scalar_one()
+    probe = select(Article.id).where(*where).limit(matched // _NARROW_RATIO + 1)
+    kept = conn.execute(select(func.count()).select_from(probe.subquery())).scalar_one()
+    return kept <= matched // _NARROW_RATIO
+
+
+def matching_ids(conn: Connection, text: str) -> Any:
+    """A SELECT of the ids of articles matching the query ``text`` (for ``akhbar list --query``)."""
+    matches = _matches(conn, parse(text))
+    return select(matches.c.id)
+
+
+def _keys(sort: str, found: Any) -> list[tuple[Any, bool]]:
+    """(column, descending) of the total order."""
+    if sort == "relevance":
+        return [(found.c.score, True), (found.c.date, True), (found.c.id, True)]
+    descending = sort == "newest"
+    return [(found.c.date, descending), (found.c.id, descending)]
+
+
+def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> Any:
+    """Rows after the cursor's row in the order ``keys``: (a, b, c) past (x, y, z), spelled out."""
+    typed = [literal(v, UTCDateTime()) if isinstance(v, datetime) else literal(v) for v in values]
+    parts = []
+    for i, (key, descending) in enumerate(keys):
+        equal_before = [k == v for (k, _), v in zip(keys[:i], typed[:i], strict=True)]
+        parts.append(and_(*equal_before, key < typed[i] if descending else key > typed[i]))
+    return or_(*parts)
+
+
+def _fingerprint(query: str | None, filters: Filters, sort: str, collapse: bool) -> str:
+    spec = json.dumps([query, filters.describe(), sort, collapse], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(spec.encode()).hexdigest()[:12]
+
+
+def encode_cursor(fingerprint: str, values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    raw = json.dumps({"f": fingerprint, "k": plain}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, fingerprint: str, sort: str) -> list[Any]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        values = list(data["k"])
+        ok = data["f"] == fingerprint
+    except (ValueError, KeyError, TypeError):
+        raise FilterError("the cursor is not one this server gave: start again without it") from None
+    if not ok:
+        raise FilterError("the cursor belongs to another query, filters or sort: start again without it")
+    date_at = 1 if sort == "relevance" else 0
+    try:
+        values[date_at] = datetime.fromisoformat(values[date_at])
+        shape_ok = len(values) == date_at + 2 and isinstance(values[-1], int)
+        shape_ok = shape_ok and (date_at == 0 or isinstance(values[0], int | float))
+    except (IndexError, TypeError, ValueError):
+        shape_ok = False
+    if not shape_ok:
+        raise FilterError("the cursor is not one this server gave: start again without it")
+    return values
+
+
+def search(
+    conn: Connection,
+    query: str | None = None,
+    filters: Filters | None = None,
+    *,
+    sort: str | None = None,
+    limit: int = DEFAULT_PAGE,
+    cursor: str | None = None,
+    collapse: bool = False,
+) -> Page:
+    """One page of matching articles. QueryError / FilterError (ValueErrors) for bad input."""
+    filters = filters or Filters()
+    text = (query or "").strip() or None
+    parsed = parse(text) if text else None
+    sort = sort or ("relevance" if parsed else "newest")
+    if sort not in SORTS:
+        raise FilterError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if sort == "relevance" and parsed is None:
+        sort = "newest"
+    if not 1 <= limit <= MAX_PAGE:
+        raise FilterError(f"the page size must be between 1 and {MAX_PAGE}, not {limit}")
+    found = ranked(conn, parsed, filters, collapse)
+    keys = _keys(sort, found)
+    # Counted without ranking: bm25 / ts_rank of every match would be computed for nothing.
+    counted = ranked(conn, parsed, filters, collapse, scored=False)
+    total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
+    fingerprint = _fingerprint(text, filters, sort, collapse)
+    page = select(found).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
+    if cursor:
+        page = page.where(_after(keys, decode_cursor(cursor, fingerprint, sort)))
+    rows = conn.execute(page).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        values = [last.score, last.date, last.id] if sort == "relevance" else [last.date, last.id]
+        next_cursor = encode_cursor(fingerprint, values)
+    return Page(_hits(conn, rows, parsed), total, next_cursor, text, sort, filters.describe())
+
+
+def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: bool, *, scored: bool = True) -> Any:
+    """The matching articles with id, date, score, story cluster and copies: a subquery."""
+    date_ = article_date()
+    where = conditions(conn, filters)
+    if parsed is not None:
+        within = None
+        if where and conn.dialect.name == "sqlite" and _filters_are_narrower(conn, parsed, where):
+            within = select(Article.id).where(*where)
+        matches = _matches(conn, parsed, scored=scored, within=within)
+        score = matches.c.score
+    else:
+        matches, score = None, cast(null(), Float)
+    base: Select[Any] = select(
+        Article.id.label("id"), date_.label("date"), score.label("score"), Article.story_cluster.label("cluster")
+    )
+    if matches is not None:
+        base = base.join(matches, matches.c.id == Article.id)
+    base = base.where(and_(True, *where))
+    if not collapse:
+        inner = base.add_columns(literal(1).label("copies")).subquery("found")
+        return inner
+    story = func.coalesce(Article.story_cluster, -Article.id)
+    ranks = matches is not None and scored
+    order = [score.desc(), date_.desc(), Article.id.desc()] if ranks else [date_.asc(), Article.id.asc()]
+    windowed = base.add_columns(
+        func.row_number().over(partition_by=story, order_by=order).label("place"),
+        func.count().over(partition_by=story).label("copies"),
+    ).subquery("windowed")
+    return (
+        select(windowed.c.id, windowed.c.date, windowed.c.score, windowed.c.cluster, windowed.c.copies)
+        .where(windowed.c.place == 1)
+        .subquery("found")
+    )
+
+
+def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    articles = {
+        r.id: r
+        for r in conn.execute(
+            select(Article.id, Article.title, Article.body, Article.canonical_url, Article.published_at,
+                   Article.section, Article.language, Site.name.label("site"))
+            .join(Site, Site.id == Article.site_id)
+            .where(Article.id.in_(ids))
+        )
+    }  # fmt: skip
+    with Session(bind=conn) as session:
+        extras = children(session, ids)
+    exact, prefixes = parsed.highlights() if parsed else (frozenset(), ())
+    hits = []
+    for row in rows:
+        article = articles[row.id]
+        extra = extras[row.id]
+        body = article.body
+        caption_text = " ".join(c["text"] for c in extra["captions"])
+        snippet = snippets.snippet(body, exact, prefixes)
+        if parsed and not any(s.match for s in snippet) and caption_text:
+            in_caption = snippets.snippet(caption_text, exact, prefixes)
+            if any(s.match for s in in_caption):
+                snippet = in_caption
+        hits.append(
+            Hit(
+                id=row.id, site=article.site, title=article.title, url=article.canonical_url,
+                published_at=article.published_at, date=_aware(row.date), score=row.score,
+                story_cluster=row.cluster, copies=row.copies,
+                title_segments=snippets.highlight(article.title, exact, prefixes), snippet=snippet,
+                sources=extra["sources"], authors=extra["authors"], captions=len(extra["captions"]),
+                section=article.section, language=article.language,
+            )
+        )  # fmt: skip
+    return hits
+
+
+def _aware(value: Any) -> datetime:
+    """A row's coalesced date as an aware UTC datetime (SQLite returns it as stored text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type,return-value]

@@ -1,0 +1,77 @@
+"""Snippets: the part of a text where the query's words are, with those words marked.
+
+Matching is by search token (scraper.query.arabic), the same test the index applies, so
+``المفاوضات`` marks ``بالمفاوضات`` and ``مفاوضات`` in the original spelling and diacritics.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from html import escape
+
+from scraper.query import arabic
+
+SNIPPET_WORDS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    match: bool = False
+
+
+def _matches(token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    return token in exact or any(token.startswith(p) for p in prefixes)
+
+
+def highlight(text: str, exact: frozenset[str], prefixes: tuple[str, ...] = ()) -> list[Segment]:
+    """All of ``text`` as segments, the matching words marked."""
+    segments: list[Segment] = []
+    at = 0
+    for word in arabic.words(text):
+        if word.token and _matches(word.token, exact, prefixes):
+            if word.start > at:
+                segments.append(Segment(text[at : word.start]))
+            segments.append(Segment(text[word.start : word.end], True))
+            at = word.end
+    if at < len(text):
+        segments.append(Segment(text[at:]))
+    return segments
+
+
+def snippet(
+    text: str, exact: frozenset[str], prefixes: tuple[str, ...] = (), size: int = SNIPPET_WORDS
+) -> list[Segment]:
+    """About ``size`` words of ``text`` around where most query words are (its start if none)."""
+    if not exact and not prefixes:  # nothing to mark: the opening words
+        text_start = " ".join(text[: size * 12].split()[:size])
+        more = len(text_start) < len(" ".join(text.split()))
+        return [Segment(text_start + (" …" if more else ""))] if text_start else []
+    found = arabic.spans(text)
+    if not found:
+        return []
+    hits = [i for i, (_, _, token) in enumerate(found) if token and _matches(token, exact, prefixes)]
+    start = 0
+    if hits:  # the window of `size` words holding the most hits, started a few words before the first
+        best = max(range(len(hits)), key=lambda i: bisect_left(hits, hits[i] + size) - i)
+        start = max(0, hits[best] - 4)
+    end = min(len(found), start + size)
+    begin = found[start][0] if start else 0
+    finish = found[end - 1][1] if end < len(found) else len(text)
+    piece = text[begin:finish].replace("\n\n", " … ").replace("\n", " ")
+    segments = highlight(piece, exact, prefixes)
+    if begin > 0:
+        segments.insert(0, Segment("… "))
+    if finish < len(text):
+        segments.append(Segment(" …"))
+    return segments
+
+
+def to_html(segments: list[Segment]) -> str:
+    """Escaped HTML, matches in ``<mark>``."""
+    return "".join(f"<mark>{escape(s.text)}</mark>" if s.match else escape(s.text) for s in segments)
+
+
+def to_text(segments: list[Segment], before: str = "«", after: str = "»") -> str:
+    return "".join(f"{before}{s.text}{after}" if s.match else s.text for s in segments)

@@ -1,0 +1,1 @@
+"""The web reader and the read-only JSON API (``akhbar serve``)."""

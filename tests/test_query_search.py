@@ -1,0 +1,295 @@
+"""Search over a small constructed archive, on SQLite and on PostgreSQL: same query, same answer.
+
+The articles below are constructed for these tests (no real page): each carries the word forms
+a test looks for, stored through the real ArticleWriter so the index is the writer's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, delete, text
+
+from models import Article as ArticleRow
+from scraper.article import Article, Block, Caption, CrawlItem, SourceCredit
+from scraper.query import index
+from scraper.query.filters import FilterError, Filters, parse_bound
+from scraper.query.search import search
+from scraper.query.syntax import QueryError
+from scraper.storage.synthetic import make_page
+from scraper.storage.writer import ArticleWriter
+
+T0 = datetime(2021, 12, 1, 10, 0, tzinfo=UTC)
+
+
+def article(n: int, title: str, body: str, **fields: object) -> Article:
+    values: dict[str, object] = {
+        "url": f"https://www.alaraby.co.uk/news/{n}",
+        "canonical_url": f"https://www.alaraby.co.uk/news/{n}",
+        "site": "alaraby",
+        "title": title,
+        "blocks": [Block("paragraph", p) for p in body.split("\n\n")],
+        "fetched_at": T0 + timedelta(days=n),
+        "published_at": T0 + timedelta(days=n),
+        "language": "ar",
+    }
+    values.update(fields)
+    return Article(**values)  # type: ignore[arg-type]
+
+
+ARCHIVE = [
+    article(1, "جولة جديدة من المفاوضات في فيينا", "انطلقت المفاوضات النووية صباح اليوم.",
+            sources=[SourceCredit("رويترز", "Reuters")], section="سياسة", authors=["أسامة علي"]),
+    article(2, "مفاوضات متعثرة", "قال دبلوماسيون إن مفاوضات الهدنة متعثرة.", site="annahar",
+            url="https://www.annahar.com/arabic/2", canonical_url="https://www.annahar.com/arabic/2",
+            sources=[SourceCredit("فرانس برس", "AFP")], tags=["هدنة"]),
+    article(3, "الوفد يلتقي الوسطاء", "وعاد الوفد بالمفاوضات إلى نقطة البداية.",
+            captions=[Caption("الوفد في القاعة", "أرشيف - غيتي")], sources=[SourceCredit("أ ف ب", "AFP")]),
+    article(4, "بُوتِين يستقبل نظيره", "استقبل الرئيس الروسي ضيفه في موسكو.", language="ar"),
+    article(5, "قمة بين بوتين وبايدن", "الرئيس الروسي فلاديمير بوتين والرئيس الأميركي يلتقيان.",
+            sources=[SourceCredit("Reuters", "Reuters")]),
+    article(6, "أوكرانيا تطلب دعما", "طلبت أوكرانيا دعما عسكريا من حلفائها.", published_at=T0 + timedelta(days=40)),
+    article(7, "اقتصاد", "ارتفعت أسعار القمح في الأسواق اوكرانيا والروسي فيها.", language="en"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def archive(engine: Engine) -> Engine:
+    with ArticleWriter(engine, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+    return engine
+
+
+def ids(engine: Engine, query: str | None = None, filters: Filters | None = None, **options: object) -> list[int]:
+    with engine.connect() as conn:
+        page = search(conn, query, filters, limit=50, **options)  # type: ignore[arg-type]
+    return [_number(hit.url) for hit in page.hits]
+
+
+def _number(url: str) -> int:
+    return int(url.rsplit("/", 1)[1])
+
+
+def test_definite_article_and_particles_find_every_form(archive: Engine) -> None:
+    # المفاوضات / مفاوضات / بالمفاوضات are one word to the reader and to the index
+    assert sorted(ids(archive, "المفاوضات")) == [1, 2, 3]
+    assert sorted(ids(archive, "مفاوضات")) == [1, 2, 3]
+    assert sorted(ids(archive, "بالمفاوضات")) == [1, 2, 3]
+
+
+def test_diacritics_and_hamza_are_folded(archive: Engine) -> None:
+    assert sorted(ids(archive, "بُوتِين")) == [4, 5]
+    assert sorted(ids(archive, "بوتين")) == [4, 5]
+    assert sorted(ids(archive, "اوكرانيا")) == [6, 7]  # stored as أوكرانيا and اوكرانيا
+
+
+def test_unrelated_word_finds_nothing(archive: Engine) -> None:
+    assert ids(archive, "زلزال") == []
+
+
+def test_phrase_needs_the_words_in_order(archive: Engine) -> None:
+    assert sorted(ids(archive, '"الرئيس الروسي"')) == [4, 5]
+    assert ids(archive, '"الروسي الرئيس"') == []
+    assert ids(archive, "الروسي الرئيس") != []  # the same words, not as a phrase
+
+
+def test_and_or_not_and_prefix(archive: Engine) -> None:
+    assert ids(archive, "بوتين بايدن") == [5]
+    assert ids(archive, "بوتين AND بايدن") == [5]
+    assert sorted(ids(archive, "بايدن OR فيينا")) == [1, 5]
+    assert ids(archive, "بوتين NOT بايدن") == [4]
+    assert ids(archive, "بوتين -بايدن") == [4]
+    assert sorted(ids(archive, "موسك*")) == [4]
+    assert sorted(ids(archive, "(فيينا OR الهدنة) مفاوضات")) == [1, 2]
+
+
+def test_captions_are_searched(archive: Engine) -> None:
+    assert ids(archive, "القاعة") == [3]
+
+
+def test_title_match_ranks_first_then_recency(archive: Engine) -> None:
+    # all three mention the word once in the body; 1 and 2 also in the title; 2 is newer than 1
+    assert ids(archive, "مفاوضات")[-1] == 3
+    assert ids(archive, "مفاوضات", sort="newest") == [3, 2, 1]
+    assert ids(archive, "مفاوضات", sort="oldest") == [1, 2, 3]
+
+
+def test_snippet_marks_the_word_as_printed(archive: Engine) -> None:
+    with archive.connect() as conn:
+        hit = next(h for h in search(conn, "المفاوضات").hits if _number(h.url) == 3)
+    marked = [s.text for s in hit.snippet if s.match]
+    assert marked == ["بالمفاوضات"]
+    assert "<mark>بالمفاوضات</mark>" in hit.to_dict()["snippet_html"]
+
+
+def test_source_filter_accepts_every_alias(archive: Engine) -> None:
+    assert sorted(ids(archive, None, Filters(source="فرانس برس"))) == [2, 3]
+    assert sorted(ids(archive, None, Filters(source="AFP"))) == [2, 3]
+    assert sorted(ids(archive, None, Filters(source="أ.ف.ب"))) == [2, 3]
+    assert sorted(ids(archive, None, Filters(source="Reuters"))) == [1, 5]
+    assert sorted(ids(archive, None, Filters(source="رويترز"))) == [1, 5]
+    assert ids(archive, None, Filters(source="تاس")) == []
+
+
+def test_site_country_author_section_tag_language_caption(archive: Engine) -> None:
+    assert ids(archive, None, Filters(sites=["annahar"])) == [2]
+    assert ids(archive, None, Filters(country="لبنان")) == [2]  # annahar's newsroom is in Beirut
+    assert ids(archive, None, Filters(country="levant")) == [2]
+    assert ids(archive, None, Filters(country="QA")) != [2]  # alaraby: Asia/Qatar
+    assert ids(archive, None, Filters(author="اسامة")) == [1]  # folded: أسامة
+    assert ids(archive, None, Filters(section="سياسة")) == [1]
+    assert ids(archive, None, Filters(tag="هدنة")) == [2]
+    assert ids(archive, None, Filters(language="en")) == [7]
+    assert ids(archive, None, Filters(has_caption=True)) == [3]
+    assert 3 not in ids(archive, None, Filters(has_caption=False))
+
+
+def test_date_range_gregorian_and_hijri(archive: Engine) -> None:
+    december = Filters(date_from=parse_bound("2021-12-03"), date_to=parse_bound("2021-12-05"))
+    assert sorted(ids(archive, None, december)) == [2, 3, 4]
+    # 1443-05-27h is 2021-12-31; article 6 is published on 2022-01-10
+    assert ids(archive, None, Filters(date_from=parse_bound("1443-05-27h"))) == [6]
+    assert 6 not in ids(archive, None, Filters(date_to=parse_bound("1443-05-27h")))
+
+
+def test_bad_dates_and_countries_are_one_line_errors() -> None:
+    with pytest.raises(FilterError, match="not a Gregorian date"):
+        parse_bound("2021-13-01")
+    with pytest.raises(FilterError, match="not a date"):
+        parse_bound("yesterday-ish")
+    with pytest.raises(FilterError, match="unknown country"):
+        from scraper.query.filters import country_codes
+
+        country_codes("Atlantis")
+
+
+def test_cursor_pages_are_disjoint_and_complete(archive: Engine) -> None:
+    everything = ids(archive, None)
+    seen: list[int] = []
+    cursor = None
+    with archive.connect() as conn:
+        while True:
+            page = search(conn, None, limit=3, cursor=cursor)
+            seen += [_number(h.url) for h in page.hits]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        with pytest.raises(FilterError, match="another query"):
+            search(conn, "بوتين", limit=3, cursor=search(conn, None, limit=3).next_cursor)
+    assert seen == everything and len(seen) == len(ARCHIVE)
+
+
+def test_date_cursor_survives_a_new_article(archive: Engine) -> None:
+    # (relevance cursors too on PostgreSQL; SQLite's bm25 weighs words by the whole archive, so a
+    # new article can move scores: docs/query.md says so)
+    with archive.connect() as conn:
+        first = search(conn, "مفاوضات", limit=1, sort="newest")
+    newer = article(9, "مفاوضات مفاوضات", "مفاوضات جديدة")  # the newest: before the cursor
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(newer), newer)])
+    with archive.connect() as conn:
+        rest = search(conn, "مفاوضات", limit=10, cursor=first.next_cursor, sort="newest")
+    before = [_number(h.url) for h in first.hits]
+    after = [_number(h.url) for h in rest.hits]
+    assert not set(before) & set(after)
+    assert before == [3] and after == [2, 1]  # the new one is above the cursor: nothing repeated or shifted
+
+
+def test_collapse_gives_one_row_per_story(archive: Engine) -> None:
+    url = "https://www.annahar.com/arabic/8"
+    copy = article(8, "جولة جديدة من المفاوضات في فيينا", ARCHIVE[0].body, site="annahar", url=url, canonical_url=url)
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(copy), copy)])
+    assert sorted(ids(archive, "فيينا")) == [1, 8]
+    with archive.connect() as conn:
+        page = search(conn, "فيينا", collapse=True)
+    assert len(page.hits) == 1 and page.total == 1 and page.hits[0].copies == 2
+
+
+def test_index_follows_updates_deletes_and_reindex(archive: Engine) -> None:
+    edited = replace(ARCHIVE[3], title="بوتين يستقبل نظيره الصيني", fetched_at=T0 + timedelta(days=60))
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(edited), edited)])
+    assert ids(archive, "الصيني") == [4]
+    with archive.begin() as conn:
+        conn.execute(delete(ArticleRow).where(ArticleRow.canonical_url == ARCHIVE[4].canonical_url))
+    assert ids(archive, "بايدن") == []
+    with archive.begin() as conn:
+        conn.execute(text(f"DELETE FROM {index.PG_TABLE if conn.dialect.name == 'postgresql' else index.FTS_TABLE}"))
+    assert ids(archive, "بوتين") == []
+    assert index.reindex(archive) == len(ARCHIVE) - 1
+    assert ids(archive, "بوتين") == [4]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ['"بوتين', "NOT", "بوتين NOT", "NOT بوتين", '"*', "NEAR(", "((", "x" * 100_000,
+     "'; DROP TABLE article; --", "*", "OR OR", "))بوتين"],
+)  # fmt: skip
+def test_malformed_queries_give_an_error_or_a_result_never_a_crash(archive: Engine, bad: str) -> None:
+    with archive.connect() as conn:
+        try:
+            page = search(conn, bad)
+        except QueryError as error:
+            assert str(error) and "\n" not in str(error)
+        else:
+            assert page.total >= 0
+    with archive.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM article")).scalar_one() == len(ARCHIVE)
+
+
+def test_unclosed_quote_is_a_phrase_to_the_end(archive: Engine) -> None:
+    assert sorted(ids(archive, '"الرئيس الروسي')) == [4, 5]
+
+
+def test_reparse_path_keeps_the_index(archive: Engine) -> None:
+    # `akhbar reparse` stores re-extracted articles with ArticleWriter.store_articles
+    fixed = replace(ARCHIVE[5], title="أوكرانيا تطلب دعما جويا", fetched_at=T0 + timedelta(days=90))
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store_articles([fixed], [None])
+    assert ids(archive, "جويا") == [6]
+
+
+def test_upgrade_indexes_an_archive_stored_before_the_index(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0002")  # the revision before the search index
+    with monkeypatch.context() as patch:  # an archive written before the index existed
+        patch.setattr(index, "index_articles", lambda conn, docs: 0)
+        with ArticleWriter(engine, worker=False) as writer:
+            writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+    upgrade(engine)
+    assert sorted(ids(engine, "المفاوضات")) == [1, 2, 3]
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [("مفاوضات", Filters(source="AFP")), ("بوتين", Filters(date_from=parse_bound("2021-12-05"))),
+     ("الروسي", Filters(sites=["alaraby"], has_caption=False))],
+)  # fmt: skip
+def test_both_sqlite_plans_give_the_same_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str, filters: Filters
+) -> None:
+    from scraper.query import search as search_module
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    archive = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    upgrade(archive)
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+
+    answers = []
+    for ratio in (1, 10**9):  # filters always "narrower" / never
+        monkeypatch.setattr(search_module, "_NARROW_RATIO", ratio)
+        with archive.connect() as conn:
+            page = search(conn, query, filters)
+        answers.append(([(h.id, h.score) for h in page.hits], page.total))
+    archive.dispose()
+    assert answers[0] == answers[1] and answers[0][1] > 0

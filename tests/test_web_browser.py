@@ -1,0 +1,216 @@
+"""The web reader in a real browser: headless Chromium driven by Selenium, on the demo archive.
+
+Screenshots go to test-output/ for a person to look at. Skipped (saying so) only where Chromium
+or its driver is not installed; .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+AKHBAR = [sys.executable, "-m", "scraper.cli"]
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="browser tests skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed "
+    "(apt-get install -y chromium chromium-driver)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``akhbar serve`` on the demo archive (``akhbar demo`` into a fresh database)."""
+    database = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'akhbar.db'}"
+    subprocess.run([*AKHBAR, "demo", "--database", database], check=True, capture_output=True, timeout=300)
+    yield from _serve(database)
+
+
+@pytest.fixture(scope="module")
+def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``akhbar serve`` on a constructed archive: one story printed by two outlets, one article edited."""
+    from scraper.article import CrawlItem
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+    from scraper.storage.synthetic import _PROSE, make_page
+    from scraper.storage.writer import ArticleWriter
+    from tests.test_query_search import ARCHIVE, T0, article
+
+    database = f"sqlite:///{tmp_path_factory.mktemp('story') / 'akhbar.db'}"
+    engine = make_engine(database)
+    upgrade(engine)
+    url = "https://www.annahar.com/arabic/11"
+    first = article(10, "قمة المناخ تنطلق في القاهرة", _PROSE)
+    copy = article(11, first.title, _PROSE + "\n\nوأضاف مصدر أن القمة ستستمر ثلاثة أيام.", site="annahar",
+                   url=url, canonical_url=url)  # fmt: skip
+    edited = replace(first, title="قمة المناخ تنطلق غدا في القاهرة", fetched_at=T0 + timedelta(days=30))
+    with ArticleWriter(engine, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in [*ARCHIVE, first]])
+        writer.store([CrawlItem(make_page(copy), copy)])
+        writer.store([CrawlItem(make_page(edited), edited)])
+    engine.dispose()
+    yield from _serve(database)
+
+
+def _serve(database: str) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [*AKHBAR, "serve", "--database", database, "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/openapi.json", timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"akhbar serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,1400",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    OUTPUT.mkdir(exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _drain(driver: object) -> None:
+    """Forget console entries of earlier pages (the driver is shared by the module's tests)."""
+    driver.get_log("browser")  # type: ignore[attr-defined]
+
+
+def _console_errors(driver: object) -> list[str]:
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
+
+
+def test_search_open_article_and_stats(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser
+    _drain(driver)
+    driver.get(server + "/")  # type: ignore[attr-defined]
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"  # type: ignore[attr-defined]
+    assert _console_errors(driver) == []
+    box = driver.find_element(By.NAME, "q")  # type: ignore[attr-defined]
+    box.send_keys("بوتين" + Keys.ENTER)
+    results = driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]
+    assert len(results) >= 1
+    assert all(r.find_elements(By.TAG_NAME, "mark") for r in results)  # the word is highlighted
+    assert "هـ" in results[0].find_element(By.CLASS_NAME, "hijri").text
+    # the text really runs right to left: the title's right edge is at the column's right edge
+    title = results[0].find_element(By.CSS_SELECTOR, "h2")
+    assert driver.execute_script("return getComputedStyle(arguments[0]).direction", title) == "rtl"  # type: ignore[attr-defined]
+    driver.save_screenshot(str(OUTPUT / "search-putin.png"))  # type: ignore[attr-defined]
+    assert _console_errors(driver) == []
+
+    results[0].find_element(By.CSS_SELECTOR, "h2 a").click()
+    heading = driver.find_element(By.TAG_NAME, "h1").text  # type: ignore[attr-defined]
+    assert "بوتين" in heading
+    captions = driver.find_elements(By.CSS_SELECTOR, ".captions figcaption")  # type: ignore[attr-defined]
+    assert captions and captions[0].text.strip()
+    assert driver.find_element(By.CSS_SELECTOR, ".facts .sources").text.strip()  # type: ignore[attr-defined]
+    assert "هـ" in driver.find_element(By.CSS_SELECTOR, ".facts .hijri").text  # type: ignore[attr-defined]
+    assert driver.find_elements(By.CSS_SELECTOR, ".body h2")  # type: ignore[attr-defined]  # sub-headings kept
+    driver.save_screenshot(str(OUTPUT / "article.png"))  # type: ignore[attr-defined]
+    assert _console_errors(driver) == []
+
+    driver.find_element(By.LINK_TEXT, "الإحصاءات").click()  # type: ignore[attr-defined]
+    svg = driver.find_element(By.CSS_SELECTOR, "svg.chart")  # type: ignore[attr-defined]
+    bars = svg.find_elements(By.CSS_SELECTOR, "rect.bar")
+    assert len(bars) >= 1 and all(float(b.get_attribute("height")) > 0 for b in bars)
+    assert svg.size["width"] > 300
+    driver.save_screenshot(str(OUTPUT / "stats.png"))  # type: ignore[attr-defined]
+    assert _console_errors(driver) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=بوتين", "/?q=NOT", "/articles/1", "/stats", "/articles/999999"])
+def test_no_console_errors_on_any_page(server: str, browser: object, path: str) -> None:
+    driver = browser
+    _drain(driver)
+    driver.get(server + path)  # type: ignore[attr-defined]
+    errors = _console_errors(driver)
+    # An error page answers 400/404 by design; the browser logs that status, nothing else may appear.
+    assert [e for e in errors if "the server responded with a status of" not in e] == []
+    assert driver.find_element("tag name", "html").get_attribute("dir") == "rtl"  # type: ignore[attr-defined]
+
+
+def test_hostile_query_in_the_search_box(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    for query in ("'; DROP TABLE article; --", '"*', "NEAR(", "<script>alert(1)</script>"):
+        driver.get(server + "/")  # type: ignore[attr-defined]
+        box = driver.find_element(By.NAME, "q")  # type: ignore[attr-defined]
+        box.send_keys(query)
+        box.submit()
+        assert "Traceback" not in driver.page_source  # type: ignore[attr-defined]
+        assert driver.find_elements(By.CSS_SELECTOR, "form.search")  # type: ignore[attr-defined]
+    driver.get(server + "/?q=بوتين")  # type: ignore[attr-defined]
+    assert driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]  # database intact
+
+
+
+
+def test_story_timeline_and_revision_diff(story_server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    _drain(driver)
+    driver.get(story_server + "/?q=المناخ&collapse=1")  # type: ignore[attr-defined]
+    results = driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]
+    assert len(results) == 1 and "2 نسخ" in results[0].text  # one row for the story, two copies
+    driver.get(story_server + "/?q=المناخ&sort=oldest")  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "li.result h2 a").click()  # type: ignore[attr-defined]
+    timeline = driver.find_elements(By.CSS_SELECTOR, ".timeline li")  # type: ignore[attr-defined]
+    assert [("first" in (li.get_attribute("class") or "")) for li in timeline] == [True, False]
+    assert "alaraby" in timeline[0].text and "annahar" in timeline[1].text  # in order of publication
+    assert "كلمات مضافة 7" in timeline[1].text  # the copy added one sentence of 7 words
+    added = driver.find_elements(By.CSS_SELECTOR, ".revisions .diff .added")  # type: ignore[attr-defined]
+    removed = driver.find_elements(By.CSS_SELECTOR, ".revisions .diff .removed")  # type: ignore[attr-defined]
+    assert [e.text for e in added] == ["+ [title] قمة المناخ تنطلق غدا في القاهرة"]
+    assert [e.text for e in removed] == ["− [title] قمة المناخ تنطلق في القاهرة"]
+    driver.save_screenshot(str(OUTPUT / "article-story-revisions.png"))  # type: ignore[attr-defined]
+    assert _console_errors(driver) == []
+    driver.get(story_server + "/?q=NOT&source=AFP")  # type: ignore[attr-defined]
+    assert "NOT" in driver.find_element(By.CSS_SELECTOR, ".error").text  # type: ignore[attr-defined]
+    assert driver.find_element(By.CSS_SELECTOR, "details.filters").get_attribute("open") is not None  # type: ignore[attr-defined]
+    driver.save_screenshot(str(OUTPUT / "search-error-filters.png"))  # type: ignore[attr-defined]
