@@ -246,8 +246,11 @@ def find_marked(
         if ident and id_match(ident.lower()):
             found.append(el)
             continue
-        if attributes and any(value in (el.get(name) or "") for name, value in attributes):
-            found.append(el)
+        for name, value in attributes:
+            present = el.get(name)
+            if present and value in present:
+                found.append(el)
+                break
     return found
 
 
