@@ -562,3 +562,18 @@ def test_home_page_of_media_links_is_rejected_at_any_url():
         run(html, url="https://links.example/arab/media-links-2011.html", site=None)
     with pytest.raises(NotAnArticle, match="home page"):
         run(html, url="https://links.example/", site=None)
+
+
+def test_site_rule_body_selector_is_final():
+    """A declared site's body rule names the container outright; body_exclude still applies."""
+    from scraper.sites.base import SiteRules
+
+    ruled = Site(
+        name="example", title="موقع المثال", domains=("news.example.org",), timezone="Africa/Cairo",
+        rules=SiteRules(body="div.story", body_exclude=("p.promo",)),
+    )
+    html = page(
+        f"<div class='other'>{body()}</div>"
+        f"<div class='story'><p>{PARA} أ</p><p class='promo'>{PARA} ب</p><p>{PARA} ج</p></div>"
+    )
+    assert [b.text for b in run(html, site=ruled).blocks] == [f"{PARA} أ", f"{PARA} ج"]

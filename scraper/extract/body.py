@@ -485,10 +485,14 @@ def extract_body(
     if not good:
         good = _rescue(units, headline)
         rescued = bool(good)
-    declared = rule(page.tree) if rule is not None else []
-    declared = list(declared) + page.tree.xpath(_DECLARED)
+    ruled = rule(page.tree) if rule is not None else []
     headline_el = units[headline].line.owner if headline is not None else None
-    container, members = _choose_container(units, good, declared, headline_el) if good else (None, set())
+    if ruled:  # a site rule says where the text is: its word is final
+        container, members = ruled[0], {ruled[0]}
+    elif good:
+        container, members = _choose_container(units, good, page.tree.xpath(_DECLARED), headline_el)
+    else:
+        container, members = None, set()
     in_members = _Ancestry(members)
     chosen = [i for i in good if rescued or in_members.of(units[i].line.owner)]
     if not rescued:
