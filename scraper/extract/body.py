@@ -38,6 +38,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from scraper.article import Block
 from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, stop_word_count
 from scraper.extract.dom import BLOCK_TAGS, HEADINGS, Line, class_weight, is_hidden, iter_lines
@@ -62,7 +64,7 @@ _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "menu",
 _CAPTION_TAGS = frozenset({"figure", "figcaption", "picture"})
 # a block element that is itself a paragraph: its score goes to its parent
 _PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "address"})
-_DECLARED = (
+_DECLARED = etree.XPath(
     "//*[not(self::meta)][contains(@itemprop,'articleBody') or contains(@property,'articleBody')"
     " or contains(@itemprop,'articlebody') or contains(@property,'articlebody')]"
 )
@@ -479,7 +481,7 @@ def extract_body(
     if ruled:  # a site rule says where the text is: its word is final
         container, members = ruled[0], {ruled[0]}
     elif good:
-        container, members = _choose_container(lines, good, page.tree.xpath(_DECLARED), headline_el)
+        container, members = _choose_container(lines, good, _DECLARED(page.tree), headline_el)
     else:
         container, members = None, set()
     in_members = _Ancestry(members)
