@@ -577,3 +577,25 @@ def test_site_rule_body_selector_is_final():
         f"<div class='story'><p>{PARA} أ</p><p class='promo'>{PARA} ب</p><p>{PARA} ج</p></div>"
     )
     assert [b.text for b in run(html, site=ruled).blocks] == [f"{PARA} أ", f"{PARA} ج"]
+
+
+COMMENT = (
+    "أنا أختلف تماما مع ما جاء في هذا الخبر، فالوزارة لم تقدم أي دليل على ما تقول، وكان من الأفضل أن "
+    "تنتظر نتائج التحقيق قبل أن تعلن موقفها للناس في هذه الظروف الصعبة التي نعيشها جميعا."
+)
+
+
+def test_reader_comments_longer_than_the_story_are_not_the_body():
+    """Eight comments outweigh two paragraphs; they reach their container through look-alike boxes
+    each with its own name line, a story's paragraphs do not. Class names say nothing here."""
+    comments = "".join(f"<div class='q1'><span>زائر {i}</span><p>{COMMENT} {i}</p></div>" for i in range(8))
+    html = page(f"<div class='z7'><p>{PARA} 1</p><p>{PARA} 2</p></div>").replace(
+        "</article>", f"</article><section class='k3'><h3>آراء القراء</h3>{comments}</section>"
+    )
+    assert [b.text for b in run(html).blocks] == [f"{PARA} 1", f"{PARA} 2"]
+
+
+def test_paragraphs_each_in_a_lookalike_wrapper_are_the_body():
+    wrapped = "".join(f"<div class='w1'><p>{PARA} {i}</p></div>" for i in range(5))
+    html = page(f"<div class='z7'>{wrapped}</div>")
+    assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(5)]

@@ -272,6 +272,24 @@ class _Ancestry:
         return self.memo[el]
 
 
+ITEM_LIST_WEIGHT = 0.3
+_MIN_ITEMS = 3
+
+
+def _is_item_list(parents: set[Any], per_owner: dict[Any, int]) -> bool:
+    """Text that reaches a container through many look-alike boxes, each with a line of its own
+    besides its paragraph (a name, a date, a title): comments, teasers with summaries, a listing.
+    A story's paragraphs reach their container directly, or through wrappers holding nothing else."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for parent in parents:
+        groups.setdefault((parent.tag, parent.get("class") or ""), []).append(parent)
+    group = max(groups.values(), key=len)
+    if len(group) < _MIN_ITEMS:
+        return False
+    labelled = sum(1 for parent in group if per_owner.get(parent, 0) >= 1)
+    return labelled >= 0.75 * len(group)
+
+
 def _choose_container(
     lines: list[Line], good: list[int], declared: list[Any], headline: Any | None = None
 ) -> tuple[Any, set[Any]]:
@@ -282,6 +300,7 @@ def _choose_container(
     per_owner: dict[Any, int] = {}
     for line in lines:
         per_owner[line.owner] = per_owner.get(line.owner, 0) + 1
+    via: dict[Any, set[Any]] = {}  # grandparent -> the parents its half scores came through
     for i in good:
         line = lines[i]
         owner = line.owner
@@ -296,8 +315,12 @@ def _choose_container(
         grand = parent.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
+            via.setdefault(grand, set()).add(parent)
     if not scores:
         return None, set()
+    for grand, parents in via.items():
+        if _is_item_list(parents, per_owner):
+            scores[grand] *= ITEM_LIST_WEIGHT
     # link density of each candidate over all its text
     totals: dict[Any, list[int]] = {c: [0, 0] for c in scores}
     holders = _Ancestry(set(scores))
