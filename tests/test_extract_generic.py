@@ -599,3 +599,34 @@ def test_paragraphs_each_in_a_lookalike_wrapper_are_the_body():
     wrapped = "".join(f"<div class='w1'><p>{PARA} {i}</p></div>" for i in range(5))
     html = page(f"<div class='z7'>{wrapped}</div>")
     assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(5)]
+
+
+SUMMARY = (
+    "وفي سياق متصل، أعلنت الوزارة عن خطة جديدة لدعم المزارعين في المحافظات الجنوبية خلال العام المقبل، "
+    "وقالت إن الخطة تشمل قروضا ميسرة."
+)
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_teasers_with_summaries_after_the_story_are_dropped(wrapped):
+    teasers = "".join(
+        f"<div class='r'><h3><a href='/n/{i}'>خبر آخر رقم {i} عن الزراعة</a></h3><p>{SUMMARY} {i}</p></div>"
+        for i in range(5)
+    )
+    html = page(f"<div class='b'>{body()}</div><div class='rr'>{teasers}</div>" if wrapped else body() + teasers)
+    assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(3)]
+
+
+def test_paragraphs_wrapped_with_their_photos_are_the_body():
+    wrapped = "".join(
+        f"<div class='w1'><p>{PARA} {i}</p><figure><img src='/{i}.jpg'><figcaption>صورة {i}</figcaption></figure></div>"
+        for i in range(4)
+    )
+    assert [b.text for b in run(page(wrapped)).blocks] == [f"{PARA} {i}" for i in range(4)]
+
+
+def test_interview_questions_and_answers_in_lookalike_boxes_are_the_body():
+    question = "كيف ترى مستقبل المفاوضات بعد الجولة الأخيرة، وهل تتوقع اتفاقا قريبا بين الطرفين؟"
+    boxes = "".join(f"<div class='qa'><p><strong>{question} {i}</strong></p><p>{PARA} {i}</p></div>" for i in range(4))
+    texts = [b.text for b in run(page(boxes)).blocks]
+    assert [f"{PARA} {i}" for i in range(4)] == [t for t in texts if t.startswith(PARA)]

@@ -347,7 +347,7 @@ def _choose_container(
     members = {best}
     parent = best.getparent()
     if parent is not None:
-        threshold = max(3.0, final.get(best, 0.0) * 0.2)
+        threshold = max(10.0, final.get(best, 0.0) * 0.2)  # Readability's sibling threshold
         in_head = False  # between the headline and the text: the head (standfirst, byline)
         for sibling in parent:
             if sibling is best:
@@ -363,7 +363,9 @@ def _choose_container(
     return best, members
 
 
-def _clean_boxes(lines: list[Line], chosen: list[int], members: set[Any]) -> list[int]:
+def _clean_boxes(
+    lines: list[Line], chosen: list[int], members: set[Any], is_caption: Callable[[Line], bool]
+) -> list[int]:
     """Readability's conditional cleaning: inside the container, a box whose text is more than a
     fifth links and has few sentences (a promo, a "read also" card, a podcast teaser set into the
     story) is not the story, even when a line of it reads like prose."""
@@ -379,7 +381,7 @@ def _clean_boxes(lines: list[Line], chosen: list[int], members: set[Any]) -> lis
     holders = _Ancestry(set(boxes))
     for line in lines:
         held = holders.of(line.owner)
-        if held:
+        if held and not is_caption(line):  # a photo's caption is the story's, not a box's own text
             punct = len(_PUNCT.findall(line.text))
             for box in held:
                 stats = boxes[box]
@@ -398,10 +400,29 @@ def _clean_boxes(lines: list[Line], chosen: list[int], members: set[Any]) -> lis
         el for el, (chars, links, punct, held) in boxes.items()
         if chars and links / chars > MAX_LINK_DENSITY and punct < 10 and held < total / 3
     }
+    # look-alike boxes side by side, each with a label of its own besides the chosen line (a
+    # linked title, a short name or date): teasers or comments set inside the container, not
+    # paragraphs of the story (an interview's question is longer than a label, and not a link)
+    groups: dict[tuple[Any, str, str], list[Any]] = {}
+    for el in boxes:
+        groups.setdefault((el.getparent(), el.tag, el.get("class") or ""), []).append(el)
+    for group in groups.values():
+        if len(group) >= _MIN_ITEMS:
+            labelled = [el for el in group if _labelled(*boxes[el])]
+            if len(labelled) >= 0.75 * len(group):
+                dropped.update(group)
     if not dropped:
         return chosen
     inside_dropped = _Ancestry(dropped)
     return [i for i in chosen if not inside_dropped.of(lines[i].owner)]
+
+
+def _labelled(chars: int, links: int, punct: int, held: int) -> bool:
+    extra = chars - held
+    return extra > 0 and (extra <= _LABEL_CHARS or links >= extra / 2)
+
+
+_LABEL_CHARS = 60
 
 
 def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> int | None:
@@ -510,7 +531,7 @@ def extract_body(
     in_members = _Ancestry(members)
     chosen = [i for i in good if rescued or in_members.of(lines[i].owner)]
     if not rescued:
-        chosen = _clean_boxes(lines, chosen, members)
+        chosen = _clean_boxes(lines, chosen, members, lambda line: context.kind_of(line.owner) == 2)
     # the tail: trailing lines that hold a boilerplate phrase are chrome, whatever their length
     while chosen and has_phrase(lines[chosen[-1]].text):
         chosen.pop()
