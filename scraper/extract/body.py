@@ -4,30 +4,34 @@
    ends at every block boundary and ``<br>``; hidden elements and scripts are left out).
 2. **Each line on its own** (jusText's context-free classification): its length, link density
    and stop-word density (scraper/data/stopwords_ar.yaml, a short curated list of function
-   words) make it *good*, *near-good*, *short* or *bad*. Then three weak nudges move it by one
-   class: sentence punctuation (prose has ``،``/``.``; headline teasers often have none), where it
+   words) make it *good*, *near-good*, *short* or *bad*. Weak nudges then move it by one class at
+   most: sentence punctuation (prose has ``،``/``.``; headline teasers often have none), where it
    sits (before the headline means ticker or header), and its class/id words matched whole
    (``related`` moves a line down, ``article`` up; ``position-relative`` matches nothing).
    Element names are stronger evidence: text in ``nav``/``aside``/``footer`` is page chrome, in
    ``figure``/``figcaption`` it is a caption. Boilerplate phrases (scraper/data/boilerplate.yaml)
-   count only for a SHORT line (a few words, or mostly links) — a real paragraph starting with
-   ``إعلان`` is text — and in the tail, after the last body paragraph.
+   count only for a SHORT line (a few words; a line mostly of links is bad already) — a real
+   paragraph starting with ``إعلان`` is text — and in the tail, after the last body paragraph.
 3. **Context** (jusText's revision): a short or near-good line takes the class of its
    neighbours, so a one-line paragraph between two good ones stays, and a teaser among links
    goes; a sub-heading stays when good text follows it closely.
 4. **Container** (Readability's candidate scoring): each good line scores
    ``1 + punctuation + min(length / 100, 3)``, added in full to its parent and half to its
-   grandparent; a candidate's score is scaled by ``1 - link density`` of all its text. The best
-   candidate is the article's text; siblings that score close to it join it. The body is the
-   good lines inside it, in order. Metadata is never needed; ``itemprop=articleBody`` (or a site
-   rule) only picks the container when it holds a fair share of the good text.
+   grandparent; a candidate's score is scaled by ``1 - link density`` of all its text, and by 0.3
+   when its text arrives through look-alike labelled boxes (comments, teasers). The best candidate
+   is the article's text; siblings that score close to it join it, except those between the
+   headline and the text (the head). The body is the good lines inside it, in order, less
+   link-heavy boxes and groups of labelled look-alike boxes (Readability's conditional cleaning).
+   Metadata is never needed: ``itemprop=articleBody`` only replaces the choice when it holds a
+   fair share of the good text; a declared site's body rule is final.
 5. **Fallback** (trafilatura's idea of a rescue stage): a page with no good line but a headline
-   — a two-sentence flash — takes the prose lines right after the headline.
+   — a two-sentence flash — takes the sentences right after the headline.
 
 Where the ideas come from: jusText (miso-belica/jusText: block classes by length, link density
-and stop-word density; the revision from neighbours; headings near good text), Readability
-(mozilla/readability: paragraph scores to parent and half to grandparent, scaled by link density;
-class words as a weight; siblings joined), trafilatura (adbar/trafilatura: a fallback when the
+and stop-word density with its default thresholds; the revision from neighbours; headings near
+good text), Readability (mozilla/readability: paragraph scores to parent and half to
+grandparent, scaled by link density; class words as a weight; siblings joined over a threshold;
+conditional cleaning of link-heavy boxes), trafilatura (adbar/trafilatura: a fallback when the
 main pass finds nothing, and boilerplate decided on the text of short blocks).
 """
 
