@@ -630,3 +630,11 @@ def test_interview_questions_and_answers_in_lookalike_boxes_are_the_body():
     boxes = "".join(f"<div class='qa'><p><strong>{question} {i}</strong></p><p>{PARA} {i}</p></div>" for i in range(4))
     texts = [b.text for b in run(page(boxes)).blocks]
     assert [f"{PARA} {i}" for i in range(4)] == [t for t in texts if t.startswith(PARA)]
+
+
+def test_one_table_per_paragraph_still_reaches_its_container():
+    """Old templates wrap every paragraph in its own table: the scores must climb past td, tr and
+    table to the element holding them all (readability.js's far ancestors)."""
+    tables = "".join(f"<table><tr><td><p>{PARA} {i}</p></td></tr></table>" for i in range(6))
+    html = page(f"<div>{tables}</div>")
+    assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(6)]

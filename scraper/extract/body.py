@@ -277,6 +277,7 @@ class _Ancestry:
 
 
 ITEM_LIST_WEIGHT = 0.3
+_FAR_DIVIDERS = (6, 9, 12)
 _MIN_ITEMS = 3
 
 
@@ -320,6 +321,14 @@ def _choose_container(
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
             via.setdefault(grand, set()).add(parent)
+            # readability.js goes on up: 1/6, 1/9, 1/12 to the next three ancestors, so text set
+            # one paragraph per wrapper (a table per paragraph) still reaches its container
+            node = grand.getparent()
+            for divider in _FAR_DIVIDERS:
+                if node is None:
+                    break
+                scores[node] = scores.get(node, 0.0) + score / divider
+                node = node.getparent()
     if not scores:
         return None, set()
     for grand, parents in via.items():
