@@ -295,6 +295,23 @@ def _is_item_list(parents: set[Any], per_owner: dict[Any, int]) -> bool:
     return labelled >= 0.75 * len(group)
 
 
+def _common_top(final: dict[Any, float], top: int = 5, share: float = 0.75, quorum: int = 3) -> Any:
+    """The best candidate, or (readability.js) the nearest ancestor holding ``quorum`` of the
+    runners-up that score within ``share`` of it: text split into equal boxes (a table per
+    paragraph) is one story, not its first box."""
+    ranked = sorted(final, key=lambda c: final[c], reverse=True)
+    best = ranked[0]
+    close = [c for c in ranked[1:top] if final[c] >= share * final[best]]
+    if len(close) < quorum:
+        return best
+    node = best.getparent()
+    while node is not None and node.tag not in ("body", "html"):
+        if sum(1 for c in close if _ancestors_within(c, {node})) >= quorum:
+            return node
+        node = node.getparent()
+    return best
+
+
 def _choose_container(
     lines: list[Line], good: list[int], declared: list[Any], headline: Any | None = None
 ) -> tuple[Any, set[Any]]:
@@ -344,7 +361,7 @@ def _choose_container(
             acc[0] += n
             acc[1] += links
     final = {c: s * (1 - (totals[c][1] / totals[c][0] if totals[c][0] else 0.0)) for c, s in scores.items()}
-    best = max(final, key=lambda c: final[c])
+    best = _common_top(final)
     good_owners = {lines[i].owner for i in good}
     for el in declared:
         # the page's own declaration, when it holds a fair share of the good text; a declared
