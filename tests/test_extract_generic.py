@@ -638,3 +638,10 @@ def test_one_table_per_paragraph_still_reaches_its_container():
     tables = "".join(f"<table><tr><td><p>{PARA} {i}</p></td></tr></table>" for i in range(6))
     html = page(f"<div>{tables}</div>")
     assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(6)]
+
+
+def test_story_whose_paragraphs_each_link_a_name_is_an_article():
+    linked = "وقال <a href='/tag/{}'>الوزير</a> إن الجولة ستبدأ قريبا"
+    paragraphs = "".join(f"<p>{PARA} {linked.format(i)} {i}</p>" for i in range(8))
+    article = run(page(paragraphs))
+    assert len(article.blocks) == 8
