@@ -92,9 +92,19 @@ def article_reason(
     headline element (None when the title came from metadata only); ``lines``: every line of the
     page; ``dated``: a publication date was found."""
     chars = sum(len(line.text) for line in body)
-    # headline-like links (4+ words, mostly link text), and blocks of 4+ words holding a link
-    link_lines = sum(1 for line in lines if line.link_density > 0.5 and line.text.count(" ") >= 3)
-    linked_items = sum(1 for line in lines if line.link_chars and line.text.count(" ") >= 3)
+    chosen = {id(line) for line in body}
+    # one pass over the page: headline-like links (4+ words, mostly link text), blocks of 4+ words
+    # holding a link, and the prose (text not in links) outside the body
+    link_lines = linked_items = other = 0
+    for line in lines:
+        text, links = line.text, line.link_chars
+        n = len(text)
+        if links and text.count(" ") >= 3:
+            linked_items += 1
+            if links > n / 2:
+                link_lines += 1
+        if links <= n / 2 and id(line) not in chosen:
+            other += n - links
     if is_root(page.url):
         return f"home page: the site's root URL ({linked_items} blocks with links, {chars} characters of text)"
     # a blurb item: a link is a good part of a short block (a name and its description); a story's
@@ -104,10 +114,6 @@ def article_reason(
         return f"listing or directory: {linked} of {len(body)} text blocks are links with a blurb"
     # one main text: the body should hold a fair share of the page's prose (text not in links);
     # a directory's chosen "body" is a sliver of hundreds of look-alike entries
-    chosen = {id(line) for line in body}
-    other = sum(
-        len(line.text) - line.link_chars for line in lines if id(line) not in chosen and line.link_density < 0.5
-    )
     share = chars / (chars + other) if chars + other else 0.0
     if other >= MIN_OTHER_PROSE and (share < 0.1 or (headline is None and share < 0.25)):
         return f"no dominant main text: the chosen text is {chars} of {chars + other} characters of prose on the page"
