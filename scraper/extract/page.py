@@ -125,7 +125,7 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
         return text, "utf-16"
     encoding, text = html_to_unicode(content_type, data)
     codec = _codec(encoding) or encoding
-    if mojibake_reason(text) is None and "\ufffd" not in text[:200_000]:
+    if text.find("\ufffd", 0, 200_000) < 0 and mojibake_reason(text) is None:
         return text, codec
     candidates: list[tuple[str, str]] = [(codec, text)]
     with contextlib.suppress(UnicodeDecodeError):
