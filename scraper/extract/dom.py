@@ -31,8 +31,6 @@ SKIP_TAGS = frozenset(
         "link", "map", "area", "label",
     ]
 )
-# page chrome by element name (inside a body container too)
-CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption", "picture"})
 _HIDDEN_CLASSES = frozenset({"d-none", "hidden", "sr-only", "visually-hidden", "u-hide", "hide", "invisible"})
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _SPLIT = re.compile(r"[\s_\-:./]+")
@@ -189,11 +187,6 @@ def iter_lines(root: Any, skip: Callable[[Any], bool], *, clean: bool = True) ->
 
 def skip_hidden(el: Any) -> bool:
     return is_hidden(el)
-
-
-def skip_chrome(el: Any) -> bool:
-    """Page chrome by element name (nav, aside, footer, ...) or hidden; class names never decide."""
-    return el.tag in CHROME_TAGS or is_hidden(el)
 
 
 def ancestors(el: Any, limit: int = 10_000) -> list[Any]:

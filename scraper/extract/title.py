@@ -100,10 +100,6 @@ def strip_site_affix(title: str, names: Sequence[str], host: str = "") -> str:
     return clean_text(out.strip(" -–—|:«»"))
 
 
-# kept for callers of the old name
-strip_site_suffix = strip_site_affix
-
-
 def site_names(page: Page, fallback: str | None) -> list[str]:
     names = [page.meta_first("og:site_name"), page.meta_first("application-name"), fallback]
     publisher = page.ld_first("publisher")
