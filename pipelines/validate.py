@@ -11,8 +11,10 @@ from scrapy.exceptions import DropItem
 
 from scraper.article import CrawlItem
 
-# A body shorter than this is a teaser, a video page's blurb or a failed extraction.
-DEFAULT_MIN_BODY_CHARS = 150
+# A body shorter than this is a failed extraction. Short items (a two-sentence عاجل, a 150-character
+# agency flash) are articles: the extractor's verdict judges them by structure (a headline, a date,
+# article markup), so this guard stays below one sentence (scraper/extract/verdict.py MIN_SHORT_ITEM).
+DEFAULT_MIN_BODY_CHARS = 40
 
 
 class ValidatePipeline:

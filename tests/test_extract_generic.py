@@ -455,3 +455,86 @@ def test_home_page_of_media_links_is_rejected_at_any_url():
         run(html, url="https://links.example/arab/media-links-2011.html", site=None)
     with pytest.raises(NotAnArticle, match="home page"):
         run(html, url="https://links.example/", site=None)
+
+
+def test_site_rule_body_selector_is_final():
+    """A declared site's body rule names the container outright; body_exclude still applies."""
+    from scraper.sites.base import SiteRules
+
+    ruled = Site(
+        name="example", title="موقع المثال", domains=("news.example.org",), timezone="Africa/Cairo",
+        rules=SiteRules(body="div.story", body_exclude=("p.promo",)),
+    )
+    html = page(
+        f"<div class='other'>{body()}</div>"
+        f"<div class='story'><p>{PARA} أ</p><p class='promo'>{PARA} ب</p><p>{PARA} ج</p></div>"
+    )
+    assert [b.text for b in run(html, site=ruled).blocks] == [f"{PARA} أ", f"{PARA} ج"]
+
+
+COMMENT = (
+    "أنا أختلف تماما مع ما جاء في هذا الخبر، فالوزارة لم تقدم أي دليل على ما تقول، وكان من الأفضل أن "
+    "تنتظر نتائج التحقيق قبل أن تعلن موقفها للناس في هذه الظروف الصعبة التي نعيشها جميعا."
+)
+
+
+def test_reader_comments_longer_than_the_story_are_not_the_body():
+    """Eight comments outweigh two paragraphs; they reach their container through look-alike boxes
+    each with its own name line, a story's paragraphs do not. Class names say nothing here."""
+    comments = "".join(f"<div class='q1'><span>زائر {i}</span><p>{COMMENT} {i}</p></div>" for i in range(8))
+    html = page(f"<div class='z7'><p>{PARA} 1</p><p>{PARA} 2</p></div>").replace(
+        "</article>", f"</article><section class='k3'><h3>آراء القراء</h3>{comments}</section>"
+    )
+    assert [b.text for b in run(html).blocks] == [f"{PARA} 1", f"{PARA} 2"]
+
+
+def test_paragraphs_each_in_a_lookalike_wrapper_are_the_body():
+    wrapped = "".join(f"<div class='w1'><p>{PARA} {i}</p></div>" for i in range(5))
+    html = page(f"<div class='z7'>{wrapped}</div>")
+    assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(5)]
+
+
+SUMMARY = (
+    "وفي سياق متصل، أعلنت الوزارة عن خطة جديدة لدعم المزارعين في المحافظات الجنوبية خلال العام المقبل، "
+    "وقالت إن الخطة تشمل قروضا ميسرة."
+)
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_teasers_with_summaries_after_the_story_are_dropped(wrapped):
+    teasers = "".join(
+        f"<div class='r'><h3><a href='/n/{i}'>خبر آخر رقم {i} عن الزراعة</a></h3><p>{SUMMARY} {i}</p></div>"
+        for i in range(5)
+    )
+    html = page(f"<div class='b'>{body()}</div><div class='rr'>{teasers}</div>" if wrapped else body() + teasers)
+    assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(3)]
+
+
+def test_paragraphs_wrapped_with_their_photos_are_the_body():
+    wrapped = "".join(
+        f"<div class='w1'><p>{PARA} {i}</p><figure><img src='/{i}.jpg'><figcaption>صورة {i}</figcaption></figure></div>"
+        for i in range(4)
+    )
+    assert [b.text for b in run(page(wrapped)).blocks] == [f"{PARA} {i}" for i in range(4)]
+
+
+def test_interview_questions_and_answers_in_lookalike_boxes_are_the_body():
+    question = "كيف ترى مستقبل المفاوضات بعد الجولة الأخيرة، وهل تتوقع اتفاقا قريبا بين الطرفين؟"
+    boxes = "".join(f"<div class='qa'><p><strong>{question} {i}</strong></p><p>{PARA} {i}</p></div>" for i in range(4))
+    texts = [b.text for b in run(page(boxes)).blocks]
+    assert [f"{PARA} {i}" for i in range(4)] == [t for t in texts if t.startswith(PARA)]
+
+
+def test_one_table_per_paragraph_still_reaches_its_container():
+    """Old templates wrap every paragraph in its own table: the scores must climb past td, tr and
+    table to the element holding them all (readability.js's far ancestors)."""
+    tables = "".join(f"<table><tr><td><p>{PARA} {i}</p></td></tr></table>" for i in range(6))
+    html = page(f"<div>{tables}</div>")
+    assert [b.text for b in run(html).blocks] == [f"{PARA} {i}" for i in range(6)]
+
+
+def test_story_whose_paragraphs_each_link_a_name_is_an_article():
+    linked = "وقال <a href='/tag/{}'>الوزير</a> إن الجولة ستبدأ قريبا"
+    paragraphs = "".join(f"<p>{PARA} {linked.format(i)} {i}</p>" for i in range(8))
+    article = run(page(paragraphs))
+    assert len(article.blocks) == 8

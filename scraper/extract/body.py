@@ -4,30 +4,34 @@
    ends at every block boundary and ``<br>``; hidden elements and scripts are left out).
 2. **Each line on its own** (jusText's context-free classification): its length, link density
    and stop-word density (scraper/data/stopwords_ar.yaml, a short curated list of function
-   words) make it *good*, *near-good*, *short* or *bad*. Then three weak nudges move it by one
-   class: sentence punctuation (prose has ``،``/``.``; headline teasers often have none), where it
+   words) make it *good*, *near-good*, *short* or *bad*. Weak nudges then move it by one class at
+   most: sentence punctuation (prose has ``،``/``.``; headline teasers often have none), where it
    sits (before the headline means ticker or header), and its class/id words matched whole
    (``related`` moves a line down, ``article`` up; ``position-relative`` matches nothing).
    Element names are stronger evidence: text in ``nav``/``aside``/``footer`` is page chrome, in
    ``figure``/``figcaption`` it is a caption. Boilerplate phrases (scraper/data/boilerplate.yaml)
-   count only for a SHORT line (a few words, or mostly links) — a real paragraph starting with
-   ``إعلان`` is text — and in the tail, after the last body paragraph.
+   count only for a SHORT line (a few words; a line mostly of links is bad already) — a real
+   paragraph starting with ``إعلان`` is text — and in the tail, after the last body paragraph.
 3. **Context** (jusText's revision): a short or near-good line takes the class of its
    neighbours, so a one-line paragraph between two good ones stays, and a teaser among links
    goes; a sub-heading stays when good text follows it closely.
 4. **Container** (Readability's candidate scoring): each good line scores
    ``1 + punctuation + min(length / 100, 3)``, added in full to its parent and half to its
-   grandparent; a candidate's score is scaled by ``1 - link density`` of all its text. The best
-   candidate is the article's text; siblings that score close to it join it. The body is the
-   good lines inside it, in order. Metadata is never needed; ``itemprop=articleBody`` (or a site
-   rule) only picks the container when it holds a fair share of the good text.
+   grandparent; a candidate's score is scaled by ``1 - link density`` of all its text, and by 0.3
+   when its text arrives through look-alike labelled boxes (comments, teasers). The best candidate
+   is the article's text; siblings that score close to it join it, except those between the
+   headline and the text (the head). The body is the good lines inside it, in order, less
+   link-heavy boxes and groups of labelled look-alike boxes (Readability's conditional cleaning).
+   Metadata is never needed: ``itemprop=articleBody`` only replaces the choice when it holds a
+   fair share of the good text; a declared site's body rule is final.
 5. **Fallback** (trafilatura's idea of a rescue stage): a page with no good line but a headline
-   — a two-sentence flash — takes the prose lines right after the headline.
+   — a two-sentence flash — takes the sentences right after the headline.
 
 Where the ideas come from: jusText (miso-belica/jusText: block classes by length, link density
-and stop-word density; the revision from neighbours; headings near good text), Readability
-(mozilla/readability: paragraph scores to parent and half to grandparent, scaled by link density;
-class words as a weight; siblings joined), trafilatura (adbar/trafilatura: a fallback when the
+and stop-word density with its default thresholds; the revision from neighbours; headings near
+good text), Readability (mozilla/readability: paragraph scores to parent and half to
+grandparent, scaled by link density; class words as a weight; siblings joined over a threshold;
+conditional cleaning of link-heavy boxes), trafilatura (adbar/trafilatura: a fallback when the
 main pass finds nothing, and boilerplate decided on the text of short blocks).
 """
 
@@ -37,6 +41,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from lxml import etree
 
 from scraper.article import Block
 from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, stop_word_count
@@ -62,22 +68,10 @@ _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "menu",
 _CAPTION_TAGS = frozenset({"figure", "figcaption", "picture"})
 # a block element that is itself a paragraph: its score goes to its parent
 _PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "address"})
-_DECLARED = (
+_DECLARED = etree.XPath(
     "//*[not(self::meta)][contains(@itemprop,'articleBody') or contains(@property,'articleBody')"
     " or contains(@itemprop,'articlebody') or contains(@property,'articlebody')]"
 )
-
-
-@dataclass(slots=True)
-class Unit:
-    """One line of the page with what the classifier knows about it."""
-
-    line: Line
-    words: int
-    klass: int  # context-free class
-    final: int = BAD  # after revision
-    heading: bool = False
-    phrase: bool = False  # holds a boilerplate phrase (counts in the tail)
 
 
 @dataclass(slots=True)
@@ -98,9 +92,17 @@ _PHRASE_FIRST = frozenset(
 )
 
 
+# the letter folding of fingerprint_text that matters for function words, as plain replaces: a
+# density is a measure, and the full fingerprint (NFC, diacritics, digits) costs three times more
+_LIGHT_FOLD = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ى", "ي"), ("ئ", "ي"), ("ؤ", "و"), ("ة", "ه"))
+
+
 def stop_density(text: str, sample: int = 800) -> float:
     """Share of function words (on the first ``sample`` characters: a measure, not a count)."""
-    words = fingerprint_text(text[:sample]).split()
+    folded = text[:sample].lower()
+    for variant, base in _LIGHT_FOLD:
+        folded = folded.replace(variant, base)
+    words = folded.split()
     if not words:
         return 0.0
     return stop_word_count(words) / len(words)
@@ -110,7 +112,7 @@ def has_phrase(text: str, *, starts: bool = True) -> bool:
     first = _FIRST_LETTER.search(text[:24]) if starts else None
     if first is not None and first.group(0) in _PHRASE_FIRST:
         folded = fold(text[:80])
-        if any(folded.startswith(p) for p in BLOCK_STARTS):
+        if folded.startswith(BLOCK_STARTS):  # a tuple: one C call
             return True
     return any(p in text for p in BLOCK_CONTAINS)
 
@@ -164,16 +166,12 @@ class _Context:
         return max(-1, min(1, total))
 
 
-def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, context: _Context, owner: Any) -> int:
-    line = unit.line
-    n, ld = len(line.text), line.link_density
-    if (unit.words <= SHORT_WORDS or ld > 0.5) and unit.phrase:
-        return BAD
+def _classify(line: Line, stop: float, punct: int, before_headline: bool, weight: Callable[[], int]) -> int:
+    """jusText's context-free class of a line that is neither links, chrome nor the headline,
+    nudged by punctuation, position and (``weight()``, asked only when it can matter) class words."""
+    n = len(line.text)
     if n < LENGTH_LOW:
-        klass = SHORT if ld <= MAX_LINK_DENSITY else BAD
-        return klass
-    if ld > MAX_LINK_DENSITY:
-        return BAD
+        return SHORT
     if stop >= STOP_HIGH:
         klass = GOOD if n >= LENGTH_HIGH else NEAR
     elif stop >= STOP_LOW:
@@ -181,7 +179,7 @@ def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, contex
     else:
         return BAD
     # weak nudges, one class each way at most
-    nudge = context.weight_of(owner)
+    nudge = weight()
     if punct == 0:
         nudge -= 1
     elif punct >= 3 and klass == NEAR and n >= 120:
@@ -192,58 +190,62 @@ def _classify(unit: Unit, stop: float, punct: int, before_headline: bool, contex
     return max(SHORT, min(GOOD, klass + nudge))
 
 
-def _neighbour(units: list[Unit], i: int, step: int, ignore_near: bool) -> int:
-    """jusText's neighbour: the nearest line that is not short (nor near-good when asked); the
-    edge of the page counts as bad."""
-    j = i + step
-    while 0 <= j < len(units):
-        k = units[j].final
-        if k in (GOOD, BAD) or (k == NEAR and not ignore_near):
-            return k
-        j += step
-    return BAD
+def _neighbours(final: list[int], ignore_near: bool) -> tuple[list[int], list[int]]:
+    """jusText's neighbours of every line, in two passes: the class of the nearest line before and
+    after that is not short (nor near-good when ``ignore_near``); the page's edges count as bad."""
+    skip = (SHORT, NEAR) if ignore_near else (SHORT,)
+    before, after = [BAD] * len(final), [BAD] * len(final)
+    last = BAD
+    for i, k in enumerate(final):
+        before[i] = last
+        if k not in skip:
+            last = k
+    last = BAD
+    for i in range(len(final) - 1, -1, -1):
+        after[i] = last
+        if final[i] not in skip:
+            last = final[i]
+    return before, after
 
 
-def _revise(units: list[Unit]) -> None:
-    for unit in units:
-        unit.final = unit.klass
+def _revise(klass: list[int], lines: list[Line], fixed: list[bool]) -> list[int]:
+    """jusText's revision: headings near good text, short lines by their neighbours, near-good
+    lines unless both neighbours are bad. ``fixed`` lines (links, chrome, phrases) stay bad."""
+    final = list(klass)
     # headings followed closely by good text are near-good (jusText's "good headings")
-    for i, unit in enumerate(units):
-        if not unit.heading or (unit.klass == BAD and unit.line.link_density > 0.5):
+    for i, line in enumerate(lines):
+        if not line.heading or fixed[i]:
             continue
         distance = 0
-        for nxt in units[i + 1 :]:
-            if nxt.klass == GOOD:
-                unit.final = max(unit.final, NEAR)
+        for j in range(i + 1, len(lines)):
+            if klass[j] == GOOD:
+                final[i] = max(final[i], NEAR)
                 break
-            distance += len(nxt.line.text)
+            distance += len(lines[j].text)
             if distance > MAX_HEADING_DISTANCE:
                 break
     # short lines take their neighbours' class
-    shorts = [i for i, u in enumerate(units) if u.final == SHORT]
-    decided: dict[int, int] = {}
-    for i in shorts:
-        prev, nxt = _neighbour(units, i, -1, True), _neighbour(units, i, 1, True)
+    before, after = _neighbours(final, ignore_near=True)
+    loose_before, loose_after = _neighbours(final, ignore_near=False)
+    revised = list(final)
+    for i, k in enumerate(final):
+        if k != SHORT:
+            continue
+        prev, nxt = before[i], after[i]
         if prev == GOOD and nxt == GOOD:
-            decided[i] = GOOD
+            revised[i] = GOOD
         elif prev == BAD and nxt == BAD:
-            decided[i] = BAD
-        elif (prev == BAD and _neighbour(units, i, -1, False) == NEAR) or (
-            nxt == BAD and _neighbour(units, i, 1, False) == NEAR
-        ):
-            decided[i] = GOOD
+            revised[i] = BAD
+        elif (prev == BAD and loose_before[i] == NEAR) or (nxt == BAD and loose_after[i] == NEAR):
+            revised[i] = GOOD
         else:
-            decided[i] = BAD
-    for i, k in decided.items():
-        units[i].final = k
+            revised[i] = BAD
     # near-good lines stay unless both neighbours are bad
-    nears = [i for i, u in enumerate(units) if u.final == NEAR]
-    decided = {}
-    for i in nears:
-        prev, nxt = _neighbour(units, i, -1, True), _neighbour(units, i, 1, True)
-        decided[i] = BAD if prev == BAD and nxt == BAD else GOOD
-    for i, k in decided.items():
-        units[i].final = k
+    before, after = _neighbours(revised, ignore_near=True)
+    for i, k in enumerate(revised):
+        if k == NEAR:
+            revised[i] = BAD if before[i] == BAD and after[i] == BAD else GOOD
+    return revised
 
 
 def _paragraph_score(line: Line) -> float:
@@ -282,18 +284,55 @@ class _Ancestry:
         return self.memo[el]
 
 
+ITEM_LIST_WEIGHT = 0.3
+_FAR_DIVIDERS = (6, 9, 12)
+_MIN_ITEMS = 3
+
+
+def _is_item_list(parents: set[Any], per_owner: dict[Any, int]) -> bool:
+    """Text that reaches a container through many look-alike boxes, each with a line of its own
+    besides its paragraph (a name, a date, a title): comments, teasers with summaries, a listing.
+    A story's paragraphs reach their container directly, or through wrappers holding nothing else."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for parent in parents:
+        groups.setdefault((parent.tag, parent.get("class") or ""), []).append(parent)
+    group = max(groups.values(), key=len)
+    if len(group) < _MIN_ITEMS:
+        return False
+    labelled = sum(1 for parent in group if per_owner.get(parent, 0) >= 1)
+    return labelled >= 0.75 * len(group)
+
+
+def _common_top(final: dict[Any, float], top: int = 5, share: float = 0.75, quorum: int = 3) -> Any:
+    """The best candidate, or (readability.js) the nearest ancestor holding ``quorum`` of the
+    runners-up that score within ``share`` of it: text split into equal boxes (a table per
+    paragraph) is one story, not its first box."""
+    ranked = sorted(final, key=lambda c: final[c], reverse=True)
+    best = ranked[0]
+    close = [c for c in ranked[1:top] if final[c] >= share * final[best]]
+    if len(close) < quorum:
+        return best
+    node = best.getparent()
+    while node is not None and node.tag not in ("body", "html"):
+        if sum(1 for c in close if _ancestors_within(c, {node})) >= quorum:
+            return node
+        node = node.getparent()
+    return best
+
+
 def _choose_container(
-    units: list[Unit], good: list[int], declared: list[Any], headline: Any | None = None
+    lines: list[Line], good: list[int], declared: list[Any], headline: Any | None = None
 ) -> tuple[Any, set[Any]]:
     """Readability: good lines score their parent in full and grandparent by half; candidates are
     scaled by (1 - link density); close-scoring siblings join the best, except the one holding the
     headline: what sits beside the headline is the head (standfirst, byline), not the body."""
     scores: dict[Any, float] = {}
     per_owner: dict[Any, int] = {}
-    for unit in units:
-        per_owner[unit.line.owner] = per_owner.get(unit.line.owner, 0) + 1
+    for line in lines:
+        per_owner[line.owner] = per_owner.get(line.owner, 0) + 1
+    via: dict[Any, set[Any]] = {}  # grandparent -> the parents its half scores came through
     for i in good:
-        line = units[i].line
+        line = lines[i]
         owner = line.owner
         # a div/td holding one line is a paragraph (Readability turns such divs into <p>); one
         # holding several lines between <br>s is itself the paragraphs' container
@@ -306,35 +345,47 @@ def _choose_container(
         grand = parent.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
+            via.setdefault(grand, set()).add(parent)
+            # readability.js goes on up: 1/6, 1/9, 1/12 to the next three ancestors, so text set
+            # one paragraph per wrapper (a table per paragraph) still reaches its container
+            node = grand.getparent()
+            for divider in _FAR_DIVIDERS:
+                if node is None:
+                    break
+                scores[node] = scores.get(node, 0.0) + score / divider
+                node = node.getparent()
     if not scores:
         return None, set()
+    for grand, parents in via.items():
+        if _is_item_list(parents, per_owner):
+            scores[grand] *= ITEM_LIST_WEIGHT
     # link density of each candidate over all its text
     totals: dict[Any, list[int]] = {c: [0, 0] for c in scores}
     holders = _Ancestry(set(scores))
-    for unit in units:
-        n, links = len(unit.line.text), unit.line.link_chars
-        for candidate in holders.of(unit.line.owner):
+    for line in lines:
+        n, links = len(line.text), line.link_chars
+        for candidate in holders.of(line.owner):
             acc = totals[candidate]
             acc[0] += n
             acc[1] += links
     final = {c: s * (1 - (totals[c][1] / totals[c][0] if totals[c][0] else 0.0)) for c, s in scores.items()}
-    best = max(final, key=lambda c: final[c])
-    good_owners = {units[i].line.owner for i in good}
+    best = _common_top(final)
+    good_owners = {lines[i].owner for i in good}
     for el in declared:
         # the page's own declaration, when it holds a fair share of the good text; a declared
         # element around the best candidate adds only its chrome (tags, next/previous links)
         if _ancestors_within(best, {el}):
             break
         holders = _Ancestry({el, best})
-        held = sum(len(units[i].line.text) for i in good if el in holders.of(units[i].line.owner))
-        best_held = sum(len(units[i].line.text) for i in good if best in holders.of(units[i].line.owner))
+        held = sum(len(lines[i].text) for i in good if el in holders.of(lines[i].owner))
+        best_held = sum(len(lines[i].text) for i in good if best in holders.of(lines[i].owner))
         if held > 0 and held >= 0.5 * best_held:
             best = el
             break
     members = {best}
     parent = best.getparent()
     if parent is not None:
-        threshold = max(3.0, final.get(best, 0.0) * 0.2)
+        threshold = max(10.0, final.get(best, 0.0) * 0.2)  # Readability's sibling threshold
         in_head = False  # between the headline and the text: the head (standfirst, byline)
         for sibling in parent:
             if sibling is best:
@@ -350,13 +401,15 @@ def _choose_container(
     return best, members
 
 
-def _clean_boxes(units: list[Unit], chosen: list[int], members: set[Any]) -> list[int]:
+def _clean_boxes(
+    lines: list[Line], chosen: list[int], members: set[Any], is_caption: Callable[[Line], bool]
+) -> list[int]:
     """Readability's conditional cleaning: inside the container, a box whose text is more than a
     fifth links and has few sentences (a promo, a "read also" card, a podcast teaser set into the
     story) is not the story, even when a line of it reads like prose."""
     boxes: dict[Any, list[int]] = {}  # element -> [chars, link chars, punctuation, chosen chars]
     for i in chosen:
-        node = units[i].line.owner
+        node = lines[i].owner
         while node is not None and node not in members:
             if node.tag not in _PARAGRAPH_TAGS:
                 boxes.setdefault(node, [0, 0, 0, 0])
@@ -364,32 +417,50 @@ def _clean_boxes(units: list[Unit], chosen: list[int], members: set[Any]) -> lis
     if not boxes:
         return chosen
     holders = _Ancestry(set(boxes))
-    for unit in units:
-        line = unit.line
+    for line in lines:
         held = holders.of(line.owner)
-        if held:
+        if held and not is_caption(line):  # a photo's caption is the story's, not a box's own text
             punct = len(_PUNCT.findall(line.text))
             for box in held:
                 stats = boxes[box]
                 stats[0] += len(line.text)
                 stats[1] += line.link_chars
                 stats[2] += punct
-    total = sum(len(units[i].line.text) for i in chosen)
+    total = sum(len(lines[i].text) for i in chosen)
     for i in chosen:
-        node = units[i].line.owner
+        node = lines[i].owner
         while node is not None and node not in members:
             stats = boxes.get(node)
             if stats is not None:
-                stats[3] += len(units[i].line.text)
+                stats[3] += len(lines[i].text)
             node = node.getparent()
     dropped = {
         el for el, (chars, links, punct, held) in boxes.items()
         if chars and links / chars > MAX_LINK_DENSITY and punct < 10 and held < total / 3
     }
+    # look-alike boxes side by side, each with a label of its own besides the chosen line (a
+    # linked title, a short name or date): teasers or comments set inside the container, not
+    # paragraphs of the story (an interview's question is longer than a label, and not a link)
+    groups: dict[tuple[Any, str, str], list[Any]] = {}
+    for el in boxes:
+        groups.setdefault((el.getparent(), el.tag, el.get("class") or ""), []).append(el)
+    for group in groups.values():
+        if len(group) >= _MIN_ITEMS:
+            labelled = [el for el in group if _labelled(*boxes[el])]
+            if len(labelled) >= 0.75 * len(group):
+                dropped.update(group)
     if not dropped:
         return chosen
     inside_dropped = _Ancestry(dropped)
-    return [i for i in chosen if not inside_dropped.of(units[i].line.owner)]
+    return [i for i in chosen if not inside_dropped.of(lines[i].owner)]
+
+
+def _labelled(chars: int, links: int, punct: int, held: int) -> bool:
+    extra = chars - held
+    return extra > 0 and (extra <= _LABEL_CHARS or links >= extra / 2)
+
+
+_LABEL_CHARS = 60
 
 
 def _headline_index(lines: list[Line], title_el: Any, title_key: str | None) -> int | None:
@@ -419,21 +490,19 @@ def _is_title(text: str, title_key: str | None) -> bool:
     return fingerprint_text(text) == title_key
 
 
-def _rescue(units: list[Unit], headline: int | None) -> list[int]:
+def _rescue(lines: list[Line], words: list[int], fixed: list[bool], headline: int | None) -> list[int]:
     """No good line: a short item (a flash, a two-sentence عاجل) is the prose right after the
     headline, up to the first line that is not prose."""
     if headline is None:
         return []
     out: list[int] = []
-    for i in range(headline + 1, min(len(units), headline + 8)):
-        unit = units[i]
-        line = unit.line
-        if unit.phrase or line.link_density > MAX_LINK_DENSITY or not unit.words:
+    for i in range(headline + 1, min(len(lines), headline + 8)):
+        if fixed[i]:
             if out:
                 break
             continue
         # a flash is written like a headline (few function words), but in sentences
-        if _PUNCT.search(line.text) and unit.words >= 6:
+        if _PUNCT.search(lines[i].text) and words[i] >= 6:
             out.append(i)
         elif out:
             break
@@ -465,45 +534,53 @@ def extract_body(
     title_key = fingerprint_text(title) if title else None
     headline = _headline_index(lines, title_el, title_key)
     context = _Context(root)
-    units: list[Unit] = []
+    n = len(lines)
+    klass = [BAD] * n
+    fixed = [True] * n  # bad whatever the neighbours: links, chrome, captions, the headline, phrases
+    words = [0] * n
     for i, line in enumerate(lines):
-        unit = Unit(line, 0, BAD, heading=line.heading)
-        units.append(unit)
-        if line.link_density > MAX_LINK_DENSITY:  # mostly links: never body text, whatever else
+        if line.link_chars > MAX_LINK_DENSITY * len(line.text):  # mostly links: never body text
             continue
         text = line.text
         if i == headline or context.kind_of(line.owner) or _is_title(text, title_key):
             continue
-        unit.words = words = text.count(" ") + 1
-        unit.phrase = has_phrase(text, starts=words <= SHORT_WORDS)
+        words[i] = count = text.count(" ") + 1
+        if count <= SHORT_WORDS and has_phrase(text):  # a short prompt, label or copyright line
+            continue
+        fixed[i] = False
         stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
         before = headline is not None and i < headline
-        unit.klass = _classify(unit, stop, len(_PUNCT.findall(text)), before, context, line.owner)
-    _revise(units)
-    good = [i for i, u in enumerate(units) if u.final == GOOD]
+        owner = line.owner
+        klass[i] = _classify(line, stop, len(_PUNCT.findall(text)), before, lambda o=owner: context.weight_of(o))
+    final = _revise(klass, lines, fixed)
+    good = [i for i in range(n) if final[i] == GOOD]
     rescued = False
     if not good:
-        good = _rescue(units, headline)
+        good = _rescue(lines, words, fixed, headline)
         rescued = bool(good)
-    declared = rule(page.tree) if rule is not None else []
-    declared = list(declared) + page.tree.xpath(_DECLARED)
-    headline_el = units[headline].line.owner if headline is not None else None
-    container, members = _choose_container(units, good, declared, headline_el) if good else (None, set())
+    ruled = rule(page.tree) if rule is not None else []
+    headline_el = lines[headline].owner if headline is not None else None
+    if ruled:  # a site rule says where the text is: its word is final
+        container, members = ruled[0], {ruled[0]}
+    elif good:
+        container, members = _choose_container(lines, good, _DECLARED(page.tree), headline_el)
+    else:
+        container, members = None, set()
     in_members = _Ancestry(members)
-    chosen = [i for i in good if rescued or in_members.of(units[i].line.owner)]
+    chosen = [i for i in good if rescued or in_members.of(lines[i].owner)]
     if not rescued:
-        chosen = _clean_boxes(units, chosen, members)
+        chosen = _clean_boxes(lines, chosen, members, lambda line: context.kind_of(line.owner) == 2)
     # the tail: trailing lines that hold a boilerplate phrase are chrome, whatever their length
-    while chosen and has_phrase(units[chosen[-1]].line.text):
+    while chosen and has_phrase(lines[chosen[-1]].text):
         chosen.pop()
     blocks: list[Block] = []
     indices: list[int] = []
     for i in chosen:
-        unit = units[i]
-        text = clean_text(unit.line.text)
+        line = lines[i]
+        text = clean_text(line.text)
         if not text:
             continue
-        is_heading = unit.heading or unit.line.owner.tag in HEADINGS
+        is_heading = line.heading or line.owner.tag in HEADINGS
         blocks.append(Block("heading" if is_heading else "paragraph", text))
         indices.append(i)
     while blocks and blocks[-1].kind == "heading":  # a trailing heading labels what was cut

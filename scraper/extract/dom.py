@@ -31,8 +31,6 @@ SKIP_TAGS = frozenset(
         "link", "map", "area", "label",
     ]
 )
-# page chrome by element name (inside a body container too)
-CHROME_TAGS = frozenset({"nav", "aside", "footer", "form", "figure", "figcaption", "picture"})
 _HIDDEN_CLASSES = frozenset({"d-none", "hidden", "sr-only", "visually-hidden", "u-hide", "hide", "invisible"})
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _SPLIT = re.compile(r"[\s_\-:./]+")
@@ -191,11 +189,6 @@ def skip_hidden(el: Any) -> bool:
     return is_hidden(el)
 
 
-def skip_chrome(el: Any) -> bool:
-    """Page chrome by element name (nav, aside, footer, ...) or hidden; class names never decide."""
-    return el.tag in CHROME_TAGS or is_hidden(el)
-
-
 def ancestors(el: Any, limit: int = 10_000) -> list[Any]:
     out = []
     node = el.getparent()
@@ -246,8 +239,11 @@ def find_marked(
         if ident and id_match(ident.lower()):
             found.append(el)
             continue
-        if attributes and any(value in (el.get(name) or "") for name, value in attributes):
-            found.append(el)
+        for name, value in attributes:
+            present = el.get(name)
+            if present and value in present:
+                found.append(el)
+                break
     return found
 
 

@@ -34,6 +34,11 @@ _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "
                    "source", "track", "wbr"})
 
 
+# every <meta>-like value: name/property/itemprop with content (microdata on any element too);
+# compiled once, as an XPath string is compiled again on every call
+_META = etree.XPath("//*[@content and (@name or @property or @itemprop)]")
+
+
 class UndecodablePage(ValueError):
     """The bytes are not text in any encoding we read (binary content, mojibake)."""
 
@@ -120,7 +125,7 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
         return text, "utf-16"
     encoding, text = html_to_unicode(content_type, data)
     codec = _codec(encoding) or encoding
-    if mojibake_reason(text) is None and "\ufffd" not in text[:200_000]:
+    if text.find("\ufffd", 0, 200_000) < 0 and mojibake_reason(text) is None:
         return text, codec
     candidates: list[tuple[str, str]] = [(codec, text)]
     with contextlib.suppress(UnicodeDecodeError):
@@ -256,14 +261,16 @@ def parse(html: bytes | str, url: str, content_type: str | None = None) -> Page:
     if root is None:
         raise UndecodablePage("no HTML markup in the page")
     page = Page(url=url, text=text, encoding=encoding, tree=root)
-    for el in root.xpath("//*[@content and (@name or @property or @itemprop)]"):
+    for el in _META(root):
         content = el.get("content") or ""
         for attr in ("name", "property", "itemprop"):
             key = el.get(attr)
             if key:
                 for one in key.lower().split():
                     page.meta.setdefault(one, []).append(html_lib.unescape(content))
-    for script in root.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]"):
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
         page.jsonld.extend(_parse_jsonld(script.text or ""))
     return page
 

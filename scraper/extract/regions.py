@@ -1,7 +1,9 @@
 """The article's head and tail: where bylines, dates, datelines and closing credits are printed.
 
 Found by where they sit, not by class names. The page is one list of visible lines in reading
-order (:func:`page_lines`); the headline is one of them and the body is a run of them. Then:
+order (``BodyResult.lines`` from the body stage, or :func:`page_lines`, the same cut); the
+headline is one of them (``BodyResult.headline``) and the body is a run of them
+(``BodyResult.indices``). Then:
 
 - the **head** is the lines after the headline and before the first body paragraph (a byline, a
   dateline, a date, a lead-image caption). A header clock or a ticker sits *before* the headline and
@@ -14,8 +16,9 @@ Both lists are in document order, so the line nearest the headline is first in t
 line nearest the body is first in the tail. Each line carries its block element (``line.owner``),
 its link share (``line.link_density``) and whether it sits in a heading (``line.heading``)::
 
-    regions = find_regions(lines, headline=3, first_body=7, last_body=20, scope=article_el)
-    for line in regions.head:  # lines[4:7], minus nothing: all of them are inside the article
+    result = extract_body(page, title, title_el=h1)
+    regions = find_regions(result.lines, result.headline, result.indices[0], result.indices[-1], scope)
+    for line in regions.head:  # lines between the headline and the body, inside ``scope``
         ...
 """
 
@@ -40,9 +43,10 @@ class Regions:
 
 
 def page_lines(root: Any) -> list[Line]:
-    """Every visible line under ``root`` (normally ``<body>``) in reading order: the list the
-    indices of :func:`find_regions` point into."""
-    return iter_lines(root, skip_hidden)
+    """Every visible line under ``root`` (normally ``<body>``) in reading order, exactly as the body
+    stage cuts them (``BodyResult.lines``), so indices from either point at the same lines. Texts
+    are whitespace-collapsed only; :func:`find_regions` returns its lines cleaned."""
+    return iter_lines(root, skip_hidden, clean=False)
 
 
 def _inside(el: Any, scope: Any | None) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,8 +31,10 @@ _GENERIC_HOST_LABELS = frozenset({"www", "com", "net", "org", "gov", "edu", "inf
 _MIN_AGREEMENT = 0.5
 
 
-def _words(text: str) -> set[str]:
-    return set(fingerprint_text(text).split())
+@lru_cache(maxsize=512)
+def _words(text: str) -> frozenset[str]:
+    """Folded words; cached, as each declared title is compared with every candidate."""
+    return frozenset(fingerprint_text(text).split())
 
 
 def similarity(a: str, b: str) -> float:
@@ -95,10 +98,6 @@ def strip_site_affix(title: str, names: Sequence[str], host: str = "") -> str:
     for sep, part in zip(seps, parts[1:], strict=True):
         out += sep + part
     return clean_text(out.strip(" -–—|:«»"))
-
-
-# kept for callers of the old name
-strip_site_suffix = strip_site_affix
 
 
 def site_names(page: Page, fallback: str | None) -> list[str]:

@@ -19,6 +19,9 @@ MIN_BODY = 300  # characters of body that make a main text on their own
 MIN_SHORT_ITEM = 40  # a short item still says something: a sentence
 LINKED_SHARE = 0.5  # body blocks carrying a link: a directory or a listing of blurbs
 MIN_LISTED = 6
+MIN_OTHER_PROSE = 3000  # characters of prose outside the body before dominance is judged
+BLURB_LINK_SHARE = 0.05
+BLURB_CHARS = 300
 # an article's own address: a numeric id, a date, a long slug, a file name with digits
 _ARTICLE_PATH = re.compile(
     r"\d{4,}|/(?:19|20)\d{2}[/-]\d{1,2}[/-]\d{1,2}|[^/]*[\w\u0600-\u06ff]+-[\w\u0600-\u06ff]+-[\w\u0600-\u06ff]+[^/]*/?$"
@@ -89,14 +92,31 @@ def article_reason(
     headline element (None when the title came from metadata only); ``lines``: every line of the
     page; ``dated``: a publication date was found."""
     chars = sum(len(line.text) for line in body)
-    # headline-like links (4+ words, mostly link text), and blocks of 4+ words holding a link
-    link_lines = sum(1 for line in lines if line.link_density > 0.5 and line.text.count(" ") >= 3)
-    linked_items = sum(1 for line in lines if line.link_chars and line.text.count(" ") >= 3)
+    chosen = {id(line) for line in body}
+    # one pass over the page: headline-like links (4+ words, mostly link text), blocks of 4+ words
+    # holding a link, and the prose (text not in links) outside the body
+    link_lines = linked_items = other = 0
+    for line in lines:
+        text, links = line.text, line.link_chars
+        n = len(text)
+        if links and text.count(" ") >= 3:
+            linked_items += 1
+            if links > n / 2:
+                link_lines += 1
+        if links <= n / 2 and id(line) not in chosen:
+            other += n - links
     if is_root(page.url):
         return f"home page: the site's root URL ({linked_items} blocks with links, {chars} characters of text)"
-    linked = sum(1 for line in body if line.link_chars > 0)
+    # a blurb item: a link is a good part of a short block (a name and its description); a story's
+    # paragraph with a linked name or two is long and mostly not link
+    linked = sum(1 for line in body if line.link_density >= BLURB_LINK_SHARE and len(line.text) < BLURB_CHARS)
     if len(body) >= MIN_LISTED and linked >= LINKED_SHARE * len(body):
         return f"listing or directory: {linked} of {len(body)} text blocks are links with a blurb"
+    # one main text: the body should hold a fair share of the page's prose (text not in links);
+    # a directory's chosen "body" is a sliver of hundreds of look-alike entries
+    share = chars / (chars + other) if chars + other else 0.0
+    if other >= MIN_OTHER_PROSE and (share < 0.1 or (headline is None and share < 0.25)):
+        return f"no dominant main text: the chosen text is {chars} of {chars + other} characters of prose on the page"
     og_type = (page.meta_first("og:type") or "").lower()
     video = og_type.startswith("video") or page.tree.find(".//video") is not None
     if video and chars < 120:
