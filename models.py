@@ -254,6 +254,9 @@ class CrawlRun(Base):
     revisions_added: Mapped[int] = mapped_column(default=0)
     failures: Mapped[int] = mapped_column(default=0)  # pages that were not stored as articles
     errors: Mapped[int] = mapped_column(default=0)  # rows skipped because they broke a constraint
+    download_failures: Mapped[int] = mapped_column(default=0, server_default="0")  # of the failures
+    items_spooled: Mapped[int] = mapped_column(default=0, server_default="0")  # kept in a spool file, not stored
+    detail: Mapped[str | None] = mapped_column(Text)  # one line: why the run stopped early
 
 
 class ExtractionFailure(Base):

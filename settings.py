@@ -19,6 +19,46 @@ AKHBAR_REPLAY = os.environ.get("AKHBAR_REPLAY", "")
 # (a bad value is a one-line error, not a traceback at import).
 AKHBAR_MAX_ARTICLES = os.environ.get("AKHBAR_MAX_ARTICLES", "0")
 
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+# -- reliability: limits that keep a hostile or broken site from stalling or flooding a crawl ----
+# Kept as strings from the environment: Scrapy's getint/getfloat convert them.
+# Whole crawl: close with reason "deadline" after this many seconds (0 = none).
+AKHBAR_DEADLINE = _env("AKHBAR_DEADLINE", "0")
+# A batch is committed when full (AKHBAR_STORE_BATCH) or after this many seconds, whichever first.
+AKHBAR_STORE_INTERVAL = _env("AKHBAR_STORE_INTERVAL", "5")
+# A failed write is tried again this many times, the first pause AKHBAR_STORE_BACKOFF s, doubling;
+# then the items go to a spool file in AKHBAR_SPOOL_DIR ("": spool/ beside a SQLite file, else data/spool).
+AKHBAR_STORE_RETRIES = _env("AKHBAR_STORE_RETRIES", "5")
+AKHBAR_STORE_BACKOFF = _env("AKHBAR_STORE_BACKOFF", "0.5")
+AKHBAR_SPOOL_DIR = _env("AKHBAR_SPOOL_DIR", "")
+# Sitemaps: largest gunzipped or downloaded sitemap, deepest index nesting, most sitemaps per run.
+AKHBAR_SITEMAP_MAXSIZE = _env("AKHBAR_SITEMAP_MAXSIZE", str(50 * 1024 * 1024))
+AKHBAR_SITEMAP_DEPTH = _env("AKHBAR_SITEMAP_DEPTH", "3")
+AKHBAR_MAX_SITEMAPS = _env("AKHBAR_MAX_SITEMAPS", "1000")
+# A page larger than this is not parsed (recorded as a failure): news articles are far smaller.
+AKHBAR_MAX_PAGE_BYTES = _env("AKHBAR_MAX_PAGE_BYTES", str(5 * 1024 * 1024))
+# Extraction runs in AKHBAR_EXTRACT_WORKERS processes (0 = in the crawl's own thread, no limit);
+# a page that takes longer than AKHBAR_EXTRACT_TIMEOUT seconds is recorded as a failure.
+AKHBAR_EXTRACT_WORKERS = _env("AKHBAR_EXTRACT_WORKERS", "1")
+AKHBAR_EXTRACT_TIMEOUT = _env("AKHBAR_EXTRACT_TIMEOUT", "20")
+# Wait before retrying: the server's Retry-After (429/503), at most this long; else a doubling backoff.
+AKHBAR_RETRY_AFTER_MAX = _env("AKHBAR_RETRY_AFTER_MAX", "60")
+AKHBAR_RETRY_BACKOFF = _env("AKHBAR_RETRY_BACKOFF", "1")
+
+# A page (after Content-Encoding is undone) larger than this is refused; warned about above the other.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+# News pages answer in seconds: a hanging or trickling server costs 30 s, tried twice, not 3 x 180 s.
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 5
+# Failures are recorded in extraction_failure: the give-up line is a warning, not an error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,
@@ -27,6 +67,9 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # Before everything else, so a replayed response never touches the network stack.
     "scraper.replay.ReplayMiddleware": 50,
+    # Retries wait (Retry-After, or a backoff) instead of going out at once.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scraper.middlewares.retry.WaitingRetryMiddleware": 550,
 }
 
 USER_AGENT = "akhbar/0.1 (+https://github.com/akhbar-news/akhbar)"

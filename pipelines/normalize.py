@@ -12,17 +12,38 @@ whose zone is unknown keeps its wall time, labelled UTC, and is marked ``unknown
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from scraper import text as _text
 from scraper.article import Article, Block, Caption, CrawlItem, Precision, SourceCredit, ZoneSource
-from scraper.text import clean_text
+
+# C0 controls but tab and newline (which clean_text turns into spaces where they do not belong),
+# DEL and the C1 block: no published text holds them, and PostgreSQL refuses NUL in any text.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters, newline and tab kept."""
+    return _CONTROLS.sub("", text)
+
+
+def clean_text(text: str) -> str:
+    return _text.clean_text(strip_controls(text))
 
 
 def _clean_optional(text: str | None) -> str | None:
     if text is None:
         return None
     return clean_text(text) or None
+
+
+def _plain_optional(text: str | None) -> str | None:
+    """Values kept as they are (URLs, raw date strings' neighbours): only control characters go."""
+    if text is None:
+        return None
+    return strip_controls(text) or None
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -75,15 +96,15 @@ def normalize_article(article: Article) -> Article:
         text = clean_text(caption.text)
         if text and text not in seen_captions:
             seen_captions.add(text)
-            captions.append(Caption(text, _clean_optional(caption.credit), caption.image_url))
+            captions.append(Caption(text, _clean_optional(caption.credit), _plain_optional(caption.image_url)))
     sources: list[SourceCredit] = []
     seen_sources: set[str] = set()
     for source in article.sources:
         name = clean_text(source.name)
-        key = source.canonical or name
+        key = _clean_optional(source.canonical) or name
         if name and key not in seen_sources:
             seen_sources.add(key)
-            sources.append(SourceCredit(name, source.canonical))
+            sources.append(SourceCredit(name, _clean_optional(source.canonical)))
     published = _date_fields(
         article.published_at, _clean_optional(article.published_local), article.published_precision,
         article.published_zone_source,
@@ -102,6 +123,11 @@ def normalize_article(article: Article) -> Article:
         captions=captions,
         tags=_unique(article.tags),
         section=_clean_optional(article.section),
+        url=strip_controls(article.url),
+        canonical_url=strip_controls(article.canonical_url),
+        site=strip_controls(article.site),
+        language=_plain_optional(article.language),
+        image_url=_plain_optional(article.image_url),
         published_raw=_clean_optional(article.published_raw),
         updated_raw=_clean_optional(article.updated_raw),
         published_at=published[0],

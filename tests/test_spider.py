@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from scrapy.http import HtmlResponse, Request, XmlResponse
@@ -11,6 +14,10 @@ from scrapy.utils.test import get_crawler
 from scraper.sites.registry import get_site
 from scraper.spiders.arguments import CrawlArguments, SpiderArgumentError
 from scraper.spiders.site import SiteSpider
+
+
+async def _collect(items: AsyncIterator[Any]) -> list[Any]:
+    return [item async for item in items]
 
 SITE = replace(get_site("alaraby"), domains=("news.example",), article_url=r"^/news/")
 
@@ -95,7 +102,8 @@ def test_article_page_becomes_a_crawl_item_with_the_raw_page() -> None:
         "<html><head><title>فيديو</title></head><body><video src='x.mp4'></video></body></html>"
     ).encode()
     request = Request("https://news.example/news/video")
-    items = list(spider.parse_article(HtmlResponse(request.url, body=body, encoding="utf-8", request=request)))
+    response = HtmlResponse(request.url, body=body, encoding="utf-8", request=request)
+    items = asyncio.run(_collect(spider.parse_article(response)))  # outside a crawl: extracted inline
     assert len(items) == 1
     assert items[0].article is None
     assert items[0].problem and items[0].problem.startswith("not an article")

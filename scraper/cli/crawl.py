@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def crawl(
-    spider: str,
+    spider: str | type[Any],
     *,
     settings: dict[str, Any] | None = None,
     spider_args: dict[str, Any] | None = None,
@@ -86,14 +86,37 @@ def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     return settings
 
 
-def print_summary(stats: dict[str, Any]) -> None:
+def _committed(stats: dict[str, Any], url: str) -> dict[str, Any] | None:
+    """The run's crawl_run row as the database holds it (None when it cannot be read)."""
+    from scraper.storage.engine import make_engine
+    from scraper.storage.writer import read_crawl_run
+
+    run_id = stats.get("akhbar/crawl_run_id")
+    if run_id is None:
+        return None
+    engine = make_engine(url)
+    try:
+        return read_crawl_run(engine, int(run_id))
+    except Exception:  # the database that failed the crawl may still be down
+        return None
+    finally:
+        engine.dispose()
+
+
+def print_summary(stats: dict[str, Any], url: str) -> None:
     elapsed = stats.get("elapsed_time_seconds")
-    stored = stats.get("item_scraped_count", 0)
-    dropped = stats.get("item_dropped_count", 0)
     errors = stats.get("log_count/ERROR", 0)
     reason = stats.get("finish_reason", "?")
     timing = f" in {elapsed:.1f} s" if isinstance(elapsed, float) else ""
-    print(f"crawl finished ({reason}){timing}: {stored} articles stored, {dropped} pages dropped, {errors} errors")
+    run = _committed(stats, url)
+    if run is None:
+        counts = "stored articles unknown (the database could not be read)"
+    else:
+        counts = f"{run['articles_stored']} articles stored, {run['failures']} pages dropped"
+    print(f"crawl finished ({reason}){timing}: {counts}, {errors} errors")
+    if stats.get("akhbar/store_failed"):
+        print(f"storing failed: {stats['akhbar/store_failed']}; unstored items are in the spool folder "
+              "and are stored by the next crawl or `akhbar ingest`")
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
@@ -112,15 +135,15 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     spider, spider_args = _spider_for(args.site)
     spider_args.update(max_articles=str(args.max_articles), since=args.since or "")
     stats = crawl(spider, settings=_settings(args, args.replay), spider_args=spider_args)
-    print_summary(stats)
-    return 0 if stats.get("finish_reason") == "finished" else 1
+    print_summary(stats, database_url(args))
+    return 0 if stats.get("finish_reason") == "finished" else 1  # store_failed, deadline ...: 1
 
 
 def run_demo_command(args: argparse.Namespace) -> int:
     settings = _settings(args, str(DEMO_ARCHIVE))
     settings.setdefault("LOG_LEVEL", "WARNING")
     stats = crawl("alaraby", settings=settings)
-    print_summary(stats)
+    print_summary(stats, database_url(args))
     if stats.get("finish_reason") != "finished":
         return 1
     # What was stored, shown by `akhbar list` itself: title, date, sources, caption count.

@@ -19,14 +19,16 @@ from lxml import etree
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
 
-from scraper.article import CrawlItem, FetchedPage, NotAnArticle
+from scraper.article import CrawlItem, FetchedPage
 from scraper.dates import parse_iso
-from scraper.extract import extract
+from scraper.extraction_pool import ExtractionPool, Outcome, extract_page
 from scraper.replay import FETCHED_AT_HEADER
 from scraper.sites.base import Site
 from scraper.sites.registry import get_site, normalize_host
 from scraper.spiders.arguments import CrawlArguments
+from scraper.spiders.failures import download_failure
 from scraper.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class SiteSpider(scrapy.Spider):
         site: str | Site | None = None,
         max_articles: str | None = None,
         since: str | None = None,
+        deadline: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -54,26 +57,107 @@ class SiteSpider(scrapy.Spider):
         self._domains = tuple(normalize_host(domain) for domain in self.site.domains)
         self._article_path = re.compile(self.site.article_url) if self.site.article_url else None
         self._requested_articles = 0
+        self._requested_sitemaps = 0
+        self._deadline_arg = deadline
+        self._deadline_call: Any = None
+        self._pool: ExtractionPool | None = None
 
     def _article_limit(self) -> int:
         if self.arguments.max_articles:
             return self.arguments.max_articles
         return CrawlArguments.parse(max_articles=self.settings.get("AKHBAR_MAX_ARTICLES")).max_articles
 
+    def _setting(self, name: str, default: float) -> float:
+        return self.settings.getfloat(name, default) if hasattr(self, "settings") else default
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self._start_deadline()
         if not (self.site.sitemaps or self.site.news_sitemaps or self.site.feeds or self.site.sections):
             logger.warning("Site %s declares no sitemap, feed or section: nothing to crawl", self.site.name)
         for url in (*self.site.news_sitemaps, *self.site.sitemaps):
-            yield scrapy.Request(url, callback=self.parse_sitemap)
+            request = self._sitemap_request(url, depth=0)
+            if request is not None:
+                yield request
         for url in self.site.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed)
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.request_failed)
         for url in self.site.sections:
-            yield scrapy.Request(url, callback=self.parse_listing)
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.request_failed)
+
+    # --- the run's deadline ----------------------------------------------------------------
+
+    def _start_deadline(self) -> None:
+        """Close the spider with reason ``deadline`` after ``-a deadline=S`` or AKHBAR_DEADLINE seconds."""
+        raw = self._deadline_arg if self._deadline_arg not in (None, "") else self._setting("AKHBAR_DEADLINE", 0)
+        try:
+            seconds = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"deadline {raw!r} is not a number of seconds") from None
+        if seconds <= 0:
+            return
+        from twisted.internet import reactor
+
+        self._deadline_call = reactor.callLater(seconds, self._deadline_passed, seconds)  # type: ignore[attr-defined]
+
+    def _deadline_passed(self, seconds: float) -> None:
+        logger.warning("Deadline of %g s passed: closing the crawl", seconds)
+        from scrapy.utils.defer import deferred_from_coro
+
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="deadline"))
+
+    def closed(self, reason: str) -> None:
+        if self._deadline_call is not None and self._deadline_call.active():
+            self._deadline_call.cancel()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    # --- failures --------------------------------------------------------------------------
+
+    def request_failed(self, failure: Failure) -> Iterable[CrawlItem]:
+        """Errback of every request: a download that failed for good leaves a failure row."""
+        request = failure.request  # type: ignore[attr-defined]
+        status, reason = download_failure(failure.value, self._setting("DOWNLOAD_TIMEOUT", 180))
+        logger.warning("Download failed: %s: %s", request.url, reason)
+        page = FetchedPage(url=request.url, status=status, headers={}, body=b"", fetched_at=datetime.now(UTC))
+        yield CrawlItem(page=page, problem=reason, stage="download")
+
+    def _refused(self, url: str, reason: str, stage: str = "download") -> CrawlItem:
+        logger.warning("Refused %s: %s", url, reason)
+        page = FetchedPage(url=url, status=0, headers={}, body=b"", fetched_at=datetime.now(UTC))
+        return CrawlItem(page=page, problem=reason, stage=stage)
 
     # --- discovery -------------------------------------------------------------------------
 
-    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
-        body = gunzip(response.body) if response.body[:2] == b"\x1f\x8b" else response.body
+    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request | None:
+        limit = int(self._setting("AKHBAR_MAX_SITEMAPS", 1000))
+        if limit and self._requested_sitemaps >= limit:
+            if self._requested_sitemaps == limit:
+                logger.warning("%d sitemaps read in this run (AKHBAR_MAX_SITEMAPS): the rest are skipped", limit)
+                self._requested_sitemaps += 1
+            return None
+        self._requested_sitemaps += 1
+        maxsize = int(self._setting("AKHBAR_SITEMAP_MAXSIZE", 50 * 1024 * 1024))
+        return scrapy.Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.request_failed,
+            meta={"sitemap_depth": depth, "download_maxsize": maxsize},
+        )
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request | CrawlItem]:
+        maxsize = int(self._setting("AKHBAR_SITEMAP_MAXSIZE", 50 * 1024 * 1024))
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=maxsize)
+            except ValueError:  # scrapy's "decompressed more than max_size"
+                reason = f"gzipped sitemap inflates beyond {maxsize} bytes (AKHBAR_SITEMAP_MAXSIZE)"
+                yield self._refused(response.url, reason)
+                return
+            except (OSError, EOFError) as error:
+                yield self._refused(response.url, f"damaged gzip sitemap ({error})")
+                return
         if response.status != 200 or not body.strip():
             logger.warning("Sitemap %s answered %s with %d bytes: skipped", response.url, response.status, len(body))
             return
@@ -88,7 +172,14 @@ class SiteSpider(scrapy.Spider):
             if not loc or not self._recent_enough(entry.get("lastmod")):
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap)
+                depth = int(response.request.meta.get("sitemap_depth", 0) if response.request else 0) + 1
+                deepest = int(self._setting("AKHBAR_SITEMAP_DEPTH", 3))
+                if depth > deepest:
+                    yield self._refused(loc, f"sitemap index nested deeper than {deepest} (AKHBAR_SITEMAP_DEPTH)")
+                    continue
+                request = self._sitemap_request(loc, depth)
+                if request is not None:
+                    yield request
             else:
                 yield from self._article_request(loc)
 
@@ -122,7 +213,7 @@ class SiteSpider(scrapy.Spider):
         if limit and self._requested_articles >= limit:
             return
         self._requested_articles += 1
-        yield scrapy.Request(canonical_url(url, None), callback=self.parse_article)
+        yield scrapy.Request(canonical_url(url, None), callback=self.parse_article, errback=self.request_failed)
 
     def _is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -144,7 +235,7 @@ class SiteSpider(scrapy.Spider):
 
     # --- article pages ---------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterable[CrawlItem]:
+    async def parse_article(self, response: Response) -> AsyncIterator[CrawlItem]:
         page = FetchedPage(
             url=response.url,
             status=response.status,
@@ -156,16 +247,40 @@ class SiteSpider(scrapy.Spider):
         if response.status != 200:
             yield CrawlItem(page=page, problem=f"HTTP status {response.status}", stage="fetch")
             return
-        try:
-            article = extract(response.body, response.url, page.fetched_at, site=self.site)
-        except NotAnArticle as verdict:
-            yield CrawlItem(page=page, problem=f"not an article: {verdict}")
+        limit = int(self._setting("AKHBAR_MAX_PAGE_BYTES", 5 * 1024 * 1024))
+        if limit and len(response.body) > limit:
+            problem = f"page has {len(response.body)} bytes, more than the {limit} parsed (AKHBAR_MAX_PAGE_BYTES)"
+            yield CrawlItem(page=page, problem=problem)
             return
-        except Exception as error:  # an extractor bug must cost one page, not the crawl
-            logger.exception("Extraction failed on %s", response.url)
-            yield CrawlItem(page=page, problem=f"extractor error: {type(error).__name__}: {error}")
-            return
-        yield CrawlItem(page=page, article=article)
+        content_type = response.headers.get("Content-Type")
+        outcome = await self._extract(response.body, response.url, page.fetched_at,
+                                      content_type.decode("latin-1") if content_type else None)
+        if outcome.kind == "article":
+            yield CrawlItem(page=page, article=outcome.article)
+        elif outcome.kind == "not_article":
+            yield CrawlItem(page=page, problem=f"not an article: {outcome.message}")
+        elif outcome.kind == "timeout":
+            yield CrawlItem(page=page, problem=outcome.message)
+        else:
+            logger.error("Extraction failed on %s: %s", response.url, outcome.message)
+            yield CrawlItem(page=page, problem=f"extractor error: {outcome.message}")
+
+    async def _extract(self, body: bytes, url: str, fetched_at: datetime, content_type: str | None) -> Outcome:
+        """The page's extraction outcome: in the worker processes (with the time limit), or
+        here when AKHBAR_EXTRACT_WORKERS is 0."""
+        workers = int(self._setting("AKHBAR_EXTRACT_WORKERS", 1))
+        if workers <= 0 or not hasattr(self, "crawler"):  # no crawl (a unit test): no reactor to wait on
+            return extract_page(body, url, fetched_at, self.site, content_type)
+        if self._pool is None:
+            self._pool = ExtractionPool(workers, self._setting("AKHBAR_EXTRACT_TIMEOUT", 20))
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.defer import Deferred
+
+        future = self._pool.submit(body, url, fetched_at, self.site, content_type)
+        done: Deferred[Outcome] = Deferred()
+        future.add_done_callback(lambda f: reactor.callFromThread(done.callback, f.result()))  # type: ignore[attr-defined]
+        return await maybe_deferred_to_future(done)
 
 
 def _fetched_at(response: Response) -> datetime:

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Engine, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from models import Article as ArticleRow
 from models import (
@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 # Fields that make a revision: a change in any of them is an edit worth keeping.
 _DEADLOCK_RETRIES = 5
+DOWNLOAD_STAGE = "download"  # failures of this stage never reached extraction
 _CHILD_TABLES: tuple[Table, ...] = (
     Caption.__table__,  # type: ignore[assignment]
     SourceAttribution.__table__,  # type: ignore[assignment]
@@ -253,6 +254,17 @@ def _retryable(error: OperationalError) -> bool:
     return code in ("40P01", "40001") or "database is locked" in str(error)
 
 
+def _lost_connection(error: DBAPIError) -> bool:
+    """The server went away or refused us (a PostgreSQL restart, a network drop, a full disk):
+    worth a new connection and another try after a pause, unlike a constraint or a bug."""
+    return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+
+
+# Pauses before each new try of a batch whose connection failed: ~15 s in all, long enough to
+# ride out a database restart, short enough that a dead server stops the crawl soon.
+RECONNECT_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
     """Cyclic garbage collection paused while a batch is stored: a 500-article batch allocates
@@ -356,9 +368,17 @@ class ArticleWriter:
     ``worker=False`` keeps everything in this process.
     """
 
-    def __init__(self, engine: Engine, *, crawl_run_id: int | None = None, worker: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        crawl_run_id: int | None = None,
+        worker: bool = True,
+        reconnect_delays: Sequence[float] = RECONNECT_DELAYS,
+    ) -> None:
         self.engine = writer_engine(engine)
         self.crawl_run_id = crawl_run_id
+        self.reconnect_delays = tuple(reconnect_delays)
         self._site_ids: dict[str, int] = {}
         self._use_worker = worker
         self._worker: ProcessPoolExecutor | None = None
@@ -396,20 +416,40 @@ class ArticleWriter:
             return BatchResult()
         try:
             with _no_gc():
-                return self._transaction(lambda conn: self._store_items(conn, pending))
+                return self._transaction(lambda conn: self._counted(conn, self._store_items(conn, pending)))
         except (IntegrityError, DataError) as error:
             log.warning("batch of %d broke a constraint (%s); storing one by one", len(pending), error.orig)
         result = BatchResult()
         for item in pending:
             try:
-                result.add(self._transaction(lambda conn, item=item: self._store_items(conn, [item])))
+                result.add(
+                    self._transaction(lambda conn, item=item: self._counted(conn, self._store_items(conn, [item])))
+                )
             except (IntegrityError, DataError) as error:
                 url = item.article.canonical_url if item.article else item.page.url
                 message = f"{type(error.orig).__name__}: {str(error.orig).splitlines()[0]}"
                 log.error("skipped %s: %s", url, message)
                 result.skipped.append((url, message))
-                self.store_failures([Failure(item.page, "store", message, item.article and item.article.site)])
+                failure = Failure(item.page, "store", message, item.article and item.article.site)
+                self._transaction(lambda conn, f=failure: self._store_failures(conn, [f], errors=1))
         return result
+
+    def _counted(self, conn: Connection, result: BatchResult) -> BatchResult:
+        """Add a batch to its crawl run's counts in the batch's own transaction: the run row then
+        says what was committed, whatever happens to the crawl later."""
+        self._add_to_run(conn, articles_stored=result.stored, articles_new=result.new, revisions_added=result.revisions)
+        return result
+
+    def _add_to_run(self, conn: Connection, **counts: int) -> None:
+        counts = {name: n for name, n in counts.items() if n}
+        if self.crawl_run_id is None or not counts:
+            return
+        table = CrawlRun.__table__
+        conn.execute(
+            update(CrawlRun)
+            .where(CrawlRun.id == self.crawl_run_id)
+            .values({table.c[name]: table.c[name] + n for name, n in counts.items()})
+        )
 
     def store_articles(self, articles: Sequence[Article], raw_page_ids: Sequence[int | None]) -> BatchResult:
         """Store already-extracted articles whose raw pages are archived (re-extraction)."""
@@ -423,6 +463,10 @@ class ArticleWriter:
     def store_failures(self, failures: Sequence[Failure]) -> None:
         if failures:
             self._transaction(lambda conn: self._store_failures(conn, failures))
+
+    def ping(self) -> None:
+        """A round trip to the database (with the reconnect tries): raises when it stays unreachable."""
+        self._transaction(lambda conn: conn.exec_driver_sql("SELECT 1").all())
 
     # -- the worker -----------------------------------------------------------------------------
 
@@ -464,7 +508,11 @@ class ArticleWriter:
     # -- transactions ---------------------------------------------------------------------------
 
     def _transaction(self, work: Any) -> Any:
-        for attempt in range(_DEADLOCK_RETRIES):
+        """``work(connection)`` in one transaction. Deadlocks and lock timeouts are retried at once;
+        a lost connection after each pause of ``reconnect_delays``, on a new pool (the old one's
+        connections died with the server). The last error is raised when every try failed."""
+        deadlocks, reconnects = 0, 0
+        while True:
             try:
                 try:
                     with self.engine.begin() as connection:
@@ -473,11 +521,27 @@ class ArticleWriter:
                     self._site_ids.clear()  # ids read inside a rolled-back transaction may not exist
                     raise
             except OperationalError as error:
-                if not _retryable(error) or attempt == _DEADLOCK_RETRIES - 1:
+                if _retryable(error) and deadlocks < _DEADLOCK_RETRIES - 1:
+                    deadlocks += 1
+                    log.info("retrying a batch after %s", type(error.orig).__name__)
+                    time.sleep(0.05 * deadlocks)
+                    continue
+                if reconnects >= len(self.reconnect_delays):
                     raise
-                log.info("retrying a batch after %s", type(error.orig).__name__)
-                time.sleep(0.05 * (attempt + 1))
-        raise AssertionError("unreachable")
+                self._reconnect(error, self.reconnect_delays[reconnects])
+                reconnects += 1
+            except DBAPIError as error:
+                if not _lost_connection(error) or reconnects >= len(self.reconnect_delays):
+                    raise
+                self._reconnect(error, self.reconnect_delays[reconnects])
+                reconnects += 1
+
+    def _reconnect(self, error: DBAPIError, delay: float) -> None:
+        log.warning(
+            "database write failed (%s); trying again in %.1f s on new connections", one_line(error), delay
+        )
+        time.sleep(delay)
+        self.engine.dispose()  # the shared pool: every connection opened before the failure is dropped
 
     def _store_items(self, conn: Connection, items: Sequence[CrawlItem]) -> BatchResult:
         pages = {item.page.url: (item.page, item.article.site if item.article else None) for item in items}
@@ -800,8 +864,15 @@ class ArticleWriter:
 
     # -- failures -------------------------------------------------------------------------------
 
-    def _store_failures(self, conn: Connection, failures: Sequence[Failure]) -> None:
-        page_ids = self._store_pages(conn, [(f.page, f.site) for f in failures])
+    def _store_failures(self, conn: Connection, failures: Sequence[Failure], *, errors: int = 0) -> None:
+        # A download that failed has no page to keep: its row says why, without an empty raw page.
+        page_ids = self._store_pages(conn, [(f.page, f.site) for f in failures if f.page.status or f.page.body])
+        self._add_to_run(
+            conn,
+            failures=len(failures),
+            download_failures=sum(1 for f in failures if f.stage == DOWNLOAD_STAGE),
+            errors=errors,
+        )
         latest: dict[tuple[str, str], Failure] = {(f.page.url, f.stage): f for f in failures}
         rows = []
         for key in sorted(latest):
@@ -859,10 +930,38 @@ def start_crawl_run(engine: Engine, spider: str) -> int:
         )
 
 
-def finish_crawl_run(engine: Engine, run_id: int, reason: str | None, counts: dict[str, int]) -> None:
-    with writer_engine(engine).begin() as conn:
-        conn.execute(
-            update(CrawlRun)
-            .where(CrawlRun.id == run_id)
-            .values(finished_at=datetime.now(UTC), finish_reason=reason, **counts)
-        )
+def finish_crawl_run(
+    engine: Engine, run_id: int, reason: str | None, counts: dict[str, int] | None = None, detail: str | None = None
+) -> None:
+    """Close a run's row. Its counts were added batch by batch (``counts`` adds to them)."""
+    table = CrawlRun.__table__
+    values: dict[Any, Any] = {table.c[name]: table.c[name] + n for name, n in (counts or {}).items()}
+    values.update({table.c.finished_at: datetime.now(UTC), table.c.finish_reason: reason, table.c.detail: detail})
+    statement = update(CrawlRun).where(CrawlRun.id == run_id).values(values)
+    try:
+        with writer_engine(engine).begin() as conn:
+            conn.execute(statement)
+    except OperationalError as error:
+        # A full disk: SQLite's write-ahead log holds pages the database file has room for; a
+        # truncating checkpoint gives that space back so the run's last row can still be written.
+        if engine.dialect.name != "sqlite" or "full" not in str(error).lower():
+            raise
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        with writer_engine(engine).begin() as conn:
+            conn.execute(statement)
+
+
+def read_crawl_run(engine: Engine, run_id: int) -> dict[str, Any] | None:
+    """The run's row as committed (what a summary should print), or None if it is not there."""
+    table = CrawlRun.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(table).where(table.c.id == run_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def one_line(error: BaseException) -> str:
+    """``Type: first line of the message`` of an error (the driver's own error for SQLAlchemy's)."""
+    origin = getattr(error, "orig", None) or error
+    lines = str(origin).strip().splitlines()
+    return f"{type(origin).__name__}: {lines[0] if lines else 'no message'}"

@@ -1,0 +1,1 @@
+"""Downloader middlewares of akhbar (the replay middleware lives in scraper/replay.py)."""
