@@ -172,7 +172,12 @@ def test_a_full_disk_keeps_committed_articles_spools_the_rest_and_exits_1(tiny_d
     with engine.connect() as connection:
         run = connection.execute(text("SELECT * FROM crawl_run")).mappings().one()
     engine.dispose()
-    assert run["finish_reason"] == "store_failed" and "full" in run["detail"]
+    # The run's last row is a write too: on a disk with no page left it may not fit, and then the
+    # log says so (the counts, added batch by batch, are still those of what was committed).
+    if run["finish_reason"] is None:
+        assert "could not record the end of crawl run" in output, output[-3000:]
+    else:
+        assert run["finish_reason"] == "store_failed" and "full" in run["detail"]
     assert run["articles_stored"] == len(committed)
 
 

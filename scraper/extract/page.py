@@ -118,11 +118,15 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     match = _HEADER_CHARSET.search(content_type or "")
     header = _codec(match.group(1)) if match else None
     boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if b"\x00" in data[:4096] and not data.startswith(boms):
+    head = data[:4096]
+    if b"\x00" in head and not data.startswith(boms):
         text = _utf16(data, header)
-        if text is None:
+        if text is not None:
+            return text, "utf-16"
+        # A stray NUL in a text page is noise (stripped); many of them mean the file is not text.
+        if head.count(b"\x00") > max(4, len(head) // 100):
             raise UndecodablePage("binary content (NUL bytes), not an HTML page")
-        return text, "utf-16"
+        data = data.replace(b"\x00", b"")
     encoding, text = html_to_unicode(content_type, data)
     codec = _codec(encoding) or encoding
     if text.find("\ufffd", 0, 200_000) < 0 and mojibake_reason(text) is None:
