@@ -54,3 +54,20 @@ def engine(database_url: str) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def reliability(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Record one reliability scenario for docs/reliability.md (see tests/support/reliability.py)."""
+    from tests.support.reliability import ROWS, Row
+
+    def record(*, scenario: str, inputs: str, result: str, lost: int = 0, slow: bool = False) -> None:
+        ROWS.append(Row(scenario, inputs, result, lost, slow, request.node.nodeid.split("[")[0]))
+
+    return record
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.support.reliability import ROWS, write
+
+    write(ROWS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -269,7 +270,9 @@ class SiteSpider(scrapy.Spider):
         """The page's extraction outcome: in the worker processes (with the time limit), or
         here when AKHBAR_EXTRACT_WORKERS is 0."""
         workers = int(self._setting("AKHBAR_EXTRACT_WORKERS", 1))
-        if workers <= 0 or not hasattr(self, "crawler"):  # no crawl (a unit test): no reactor to wait on
+        # Outside a running crawl (a unit test, a script) there is no reactor to wait on: inline.
+        reactor_module = sys.modules.get("twisted.internet.reactor")
+        if workers <= 0 or reactor_module is None or not getattr(reactor_module, "running", False):
             return extract_page(body, url, fetched_at, self.site, content_type)
         if self._pool is None:
             self._pool = ExtractionPool(workers, self._setting("AKHBAR_EXTRACT_TIMEOUT", 20))
