@@ -119,8 +119,12 @@ class SiteSpider(scrapy.Spider):
         """Errback of every request: a download that failed for good leaves a failure row."""
         request = failure.request  # type: ignore[attr-defined]
         status, reason = download_failure(failure.value, self._setting("DOWNLOAD_TIMEOUT", 180))
-        logger.warning("Download failed: %s: %s", request.url, reason)
-        page = FetchedPage(url=request.url, status=status, headers={}, body=b"", fetched_at=datetime.now(UTC))
+        # The row is the URL the crawl asked for (the one a later run tries again), not a redirect's.
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        if asked != request.url and request.url not in reason:
+            reason = f"{reason} (after redirects to {request.url})"
+        logger.warning("Download failed: %s: %s", asked, reason)
+        page = FetchedPage(url=asked, status=status, headers={}, body=b"", fetched_at=datetime.now(UTC))
         yield CrawlItem(page=page, problem=reason, stage="download")
 
     def _refused(self, url: str, reason: str, stage: str = "download") -> CrawlItem:
