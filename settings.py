@@ -70,6 +70,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries wait (Retry-After, or a backoff) instead of going out at once.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.retry.WaitingRetryMiddleware": 550,
+    # Redirect loops and off-site redirects reach the errback (a failure row), not silence.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scraper.middlewares.redirect.RecordedRedirectMiddleware": 600,
 }
 
 USER_AGENT = "akhbar/0.1 (+https://github.com/akhbar-news/akhbar)"

@@ -26,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     crawl.add_argument("--max-articles", type=int, default=0, help="stop after this many article pages (0: all)")
     crawl.add_argument("--since", default=None, help="skip sitemap/feed entries last modified before this date")
     crawl.add_argument("--replay", default=None, help="answer requests from this saved folder or WARC file")
+    crawl.add_argument("--deadline", default=None, metavar="SECONDS",
+                       help="stop the crawl after this many seconds, exit 1 (default: $AKHBAR_DEADLINE, 0: none)")
     crawl.add_argument("--database", default=None, help="SQLAlchemy URL (default: $AKHBAR_DATABASE_URL)")
     crawl.set_defaults(func=run_crawl_command)
 
@@ -125,15 +127,17 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     except UnknownSiteError:
         raise CliError(f"no site named {args.site!r}; known sites: {', '.join(sorted(SITES))}") from None
     try:
-        CrawlArguments.parse(max_articles=args.max_articles, since=args.since)
+        CrawlArguments.parse(max_articles=args.max_articles, since=args.since, deadline=args.deadline)
     except SpiderArgumentError as error:
         raise CliError(str(error)) from None
-    try:  # the settings default, read by the spider when --max-articles is 0
-        CrawlArguments.parse(max_articles=os.environ.get("AKHBAR_MAX_ARTICLES"))
-    except SpiderArgumentError as error:
-        raise CliError(f"environment variable AKHBAR_MAX_ARTICLES: {error}") from None
+    # The settings defaults, read by the spider when the options are not given.
+    for variable in ("AKHBAR_MAX_ARTICLES", "AKHBAR_DEADLINE"):
+        try:
+            CrawlArguments.parse(**{variable.removeprefix("AKHBAR_").lower(): os.environ.get(variable)})
+        except SpiderArgumentError as error:
+            raise CliError(f"environment variable {variable}: {error}") from None
     spider, spider_args = _spider_for(args.site)
-    spider_args.update(max_articles=str(args.max_articles), since=args.since or "")
+    spider_args.update(max_articles=str(args.max_articles), since=args.since or "", deadline=args.deadline or "")
     stats = crawl(spider, settings=_settings(args, args.replay), spider_args=spider_args)
     print_summary(stats, database_url(args))
     return 0 if stats.get("finish_reason") == "finished" else 1  # store_failed, deadline ...: 1
