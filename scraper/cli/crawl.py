@@ -9,7 +9,7 @@ from typing import Any
 
 from scraper.archive import ArchiveError, ResponseArchive
 from scraper.cli.common import CliError
-from scraper.cli.db import checked_url, database_url
+from scraper.cli.db import database_url, reachable_database
 from scraper.sites.registry import SITES, UnknownSiteError, get_site
 from scraper.spiders.arguments import CrawlArguments, SpiderArgumentError
 
@@ -75,7 +75,8 @@ def _spider_for(site: str) -> tuple[str, dict[str, Any]]:
 
 def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {}
-    checked_url(database_url(args))  # a bad URL is one line here, not a traceback from the pipeline
+    # A bad URL, a server down or a read-only data folder: one line here, not a traceback from the pipeline.
+    reachable_database(database_url(args))
     if args.database:
         settings["AKHBAR_DATABASE_URL"] = args.database
     if replay:

@@ -54,8 +54,9 @@ def run_reparse(args: argparse.Namespace) -> int:
             progress=_print_progress,
         )
     except KeyboardInterrupt:
-        print("\nreparse interrupted: run the same command again to resume", file=sys.stderr)
-        raise
+        if sys.stderr.isatty():
+            print(file=sys.stderr)  # end the progress line
+        raise KeyboardInterrupt("resume with the same command (akhbar reparse ...)") from None
     finally:
         engine.dispose()
     if sys.stderr.isatty():
