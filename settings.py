@@ -64,6 +64,10 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.store.StorePipeline": 300,
 }
+EXTENSIONS = {
+    # Each run's measures and health against the site's history (akhbar health).
+    "scraper.operations.monitor.HealthMonitor": 500,
+}
 DOWNLOADER_MIDDLEWARES = {
     # Before everything else, so a replayed response never touches the network stack.
     "scraper.replay.ReplayMiddleware": 50,
