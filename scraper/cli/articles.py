@@ -197,10 +197,13 @@ def run_export(args: argparse.Namespace) -> int:
     if args.bom and args.format != "csv":
         raise CliError("--bom only applies to --format csv")
     engine = open_database(args)
+    from scraper.operations.progress import Progress
+
+    progress = Progress("export", ("articles",)).start()
     try:
         _match_query(filters, engine)
         with Session(engine) as session:
-            records = iter_records(session, filters)
+            records = progress.track(iter_records(session, filters))
             if args.format == "parquet":
                 count = export.write_parquet(records, args.output)
             elif args.output:
@@ -212,6 +215,7 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit, so no error at flush
         return 0
     finally:
+        progress.finish(always=False)  # the live line, or the last log line of a long run
         engine.dispose()
     print(f"exported {count} articles" + (f" to {args.output}" if args.output else ""), file=sys.stderr)
     return 0
