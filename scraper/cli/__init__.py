@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "scraper.cli.evaluate",
     "scraper.cli.articles", "scraper.cli.reparse", "scraper.cli.db",  # list, show, export; reparse; db
     "scraper.cli.search", "scraper.cli.stats", "scraper.cli.serve",  # querying: search, stats, web reader
+    "scraper.cli.health", "scraper.cli.schedule",  # operations: site health, scheduled crawls
 )
 
 

@@ -199,10 +199,13 @@ def run_export(args: argparse.Namespace) -> int:
     if args.output:
         writable_output(args.output)
     engine = open_database(args)
+    from scraper.operations.progress import Progress
+
+    progress = Progress("export", ("articles",)).start()
     try:
         _match_query(filters, engine)
         with Session(engine) as session:
-            records = iter_records(session, filters)
+            records = progress.track(iter_records(session, filters))
             if args.format == "parquet":
                 count = export.write_parquet(records, args.output)
             elif args.output:
@@ -216,6 +219,7 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as error:  # the disk filled up, or the folder went away while writing
         raise CliError(f"cannot write the export: {os_error_line(error)}") from None
     finally:
+        progress.finish(always=False)  # the live line, or the last log line of a long run
         engine.dispose()
     print(f"exported {count} articles" + (f" to {args.output}" if args.output else ""), file=sys.stderr)
     return 0

@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     crawl.add_argument("--deadline", default=None, metavar="SECONDS",
                        help="stop the crawl after this many seconds, exit 1 (default: $AKHBAR_DEADLINE, 0: none)")
     crawl.add_argument("--database", default=None, help="SQLAlchemy URL (default: $AKHBAR_DATABASE_URL)")
+    crawl.add_argument("--resume", action="store_true",
+                       help="continue this site's interrupted run (job folder jobs/SITE beside the database)")
     crawl.set_defaults(func=run_crawl_command)
 
     demo = subparsers.add_parser(
@@ -139,7 +141,12 @@ def run_crawl_command(args: argparse.Namespace) -> int:
             raise CliError(f"environment variable {variable}: {error}") from None
     spider, spider_args = _spider_for(args.site)
     spider_args.update(max_articles=str(args.max_articles), since=args.since or "", deadline=args.deadline or "")
-    stats = crawl(spider, settings=_settings(args, args.replay), spider_args=spider_args)
+    settings = _settings(args, args.replay)
+    if args.resume:
+        from scraper.operations.resume import resume_settings
+
+        settings.update(resume_settings(database_url(args), args.site))
+    stats = crawl(spider, settings=settings, spider_args=spider_args)
     print_summary(stats, database_url(args))
     return 0 if stats.get("finish_reason") == "finished" else 1  # store_failed, deadline ...: 1
 
