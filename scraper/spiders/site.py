@@ -29,6 +29,7 @@ from scraper.sites.base import Site
 from scraper.sites.registry import get_site, normalize_host
 from scraper.spiders.arguments import CrawlArguments
 from scraper.spiders.failures import download_failure
+from scraper.spiders.known import KnownArticles
 from scraper.spiders.listing import feed_entry_date, keep_paging, listing_dates, next_page
 from scraper.spiders.sitemap_entries import SitemapReader
 from scraper.urls import canonical_url
@@ -65,6 +66,7 @@ class SiteSpider(scrapy.Spider):
         self._deadline_arg = deadline
         self._deadline_call: Any = None
         self._pool: ExtractionPool | None = None
+        self._known: KnownArticles | bool | None = False  # False: not opened yet; None: incremental off
 
     def _article_limit(self) -> int:
         if self.arguments.max_articles:
@@ -115,6 +117,8 @@ class SiteSpider(scrapy.Spider):
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if isinstance(self._known, KnownArticles):
+            self._known.close()
 
     # --- failures --------------------------------------------------------------------------
 
@@ -171,6 +175,9 @@ class SiteSpider(scrapy.Spider):
         except (etree.XMLSyntaxError, ValueError) as error:
             logger.warning("Sitemap %s is not valid XML (%s): skipped", response.url, error)
             return
+        known = self._known_articles()
+        if known is not None and sitemap.type != "sitemapindex":  # one lookup for the whole sitemap
+            known.prefetch(canonical_url(e.loc, None) for e in entries if self._is_article_url(e.loc))
         for entry in entries:
             loc = entry.loc
             # An index child's lastmod says when its URLs last changed; an article's own dates
@@ -230,13 +237,34 @@ class SiteSpider(scrapy.Spider):
     def _article_request(self, url: str, published: datetime | None = None) -> Iterable[scrapy.Request]:
         if not self._is_article_url(url):
             return
+        target = canonical_url(url, None)
+        known = self._known_articles()
+        decision = known.decision(target) if known is not None else "new"
+        if decision == "known":  # stored already and no re-visit due (scraper/spiders/known.py)
+            self._count("akhbar/known_skipped")
+            return
         limit = self._article_limit()
         if limit and self._requested_articles >= limit:
             return
         self._requested_articles += 1
+        if decision == "revisit":
+            self._count("akhbar/revisits")
         meta = {"akhbar_listed_published": published} if published is not None else {}
-        yield scrapy.Request(canonical_url(url, None), callback=self.parse_article, errback=self.request_failed,
-                             meta=meta)
+        yield scrapy.Request(target, callback=self.parse_article, errback=self.request_failed, meta=meta)
+
+    def _known_articles(self) -> KnownArticles | None:
+        """The stored-URL lookups of an incremental run, opened on first use (None: off)."""
+        if self._known is False:
+            settings = getattr(self, "settings", None)
+            url = settings.get("AKHBAR_DATABASE_URL") if settings is not None else None
+            on = bool(url) and settings is not None and settings.getbool("AKHBAR_INCREMENTAL", True)
+            self._known = KnownArticles(url, self.site.revisit_hours) if on else None
+        return self._known if isinstance(self._known, KnownArticles) else None
+
+    def _count(self, key: str) -> None:
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        if stats is not None:
+            stats.inc_value(key)
 
     def _is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -259,9 +287,7 @@ class SiteSpider(scrapy.Spider):
         old = since is not None and newest is not None and _aware(newest) < since
         late = until is not None and published is not None and _aware(published) >= until
         if old or late:
-            stats = self.crawler.stats if hasattr(self, "crawler") else None
-            if stats is not None:
-                stats.inc_value("akhbar/listed_out_of_window")
+            self._count("akhbar/listed_out_of_window")
             logger.debug("Skipped %s (%s): %s", url, "before --since" if old else "after --until", title or "")
         return not (old or late)
 
