@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="skip sitemap/feed entries published or modified before this date")
     crawl.add_argument("--until", default=None,
                        help="skip entries published after this date (a bare day includes that day)")
+    crawl.add_argument("--refetch", action="store_true",
+                       help="fetch stored articles again too (default: only new URLs and due re-visits)")
     crawl.add_argument("--replay", default=None, help="answer requests from this saved folder or WARC file")
     crawl.add_argument("--database", default=None, help="SQLAlchemy URL (default: $AKHBAR_DATABASE_URL)")
     crawl.set_defaults(func=run_crawl_command)
@@ -185,6 +187,12 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         CrawlArguments.parse(max_articles=os.environ.get("AKHBAR_MAX_ARTICLES"))
     except SpiderArgumentError as error:
         raise CliError(f"environment variable AKHBAR_MAX_ARTICLES: {error}") from None
+    from scraper.middlewares.contact import contact_user_agent  # imports Scrapy: only when crawling
+
+    try:
+        contact_user_agent("akhbar", os.environ.get("AKHBAR_CONTACT", ""))
+    except ValueError as error:
+        raise CliError(str(error)) from None
     sites = _chosen_sites(args)
     jobs = []
     for name in sites:
@@ -192,7 +200,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         spider_args.update(max_articles=str(args.max_articles), since=args.since or "", until=args.until or "")
         jobs.append((spider, spider_args))
     url = database_url(args)
-    all_stats = crawl_many(jobs, settings=_settings(args, args.replay))
+    settings = _settings(args, args.replay)
+    if args.refetch:
+        settings["AKHBAR_INCREMENTAL"] = "0"
+    all_stats = crawl_many(jobs, settings=settings)
     code = 0
     for name, stats in zip(sites, all_stats, strict=True):
         print_summary(stats, url, label=name if len(sites) > 1 else "crawl")
