@@ -215,6 +215,7 @@ def _counting(site: object) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow
 def test_a_second_run_fetches_only_new_urls_and_due_revisits(tmp_path: Path, reliability) -> None:  # type: ignore[no-untyped-def]
     database = f"sqlite:///{tmp_path / 'a.db'}"
     fresh = NOW - timedelta(hours=2)  # published 2 h ago: re-visited at 1 h, 6 h, 24 h
@@ -244,6 +245,9 @@ def test_a_second_run_fetches_only_new_urls_and_due_revisits(tmp_path: Path, rel
         site.hits.clear()
         third = _run(["crawl", "aljazeera", "--database", database], relocate)
         third_hits = _counting(site)
+        site.hits.clear()
+        refetch = _run(["crawl", "aljazeera", "--refetch", "--database", database], relocate)
+        refetch_hits = _counting(site)
     assert second.returncode == 0, second.stderr[-3000:]
     articles = {k: v for k, v in second_hits.items() if k.startswith("/news/")}
     assert articles == {"/news/2026/1/2/fresh": 1, "/news/2026/1/3/new": 1}  # the old story was not fetched
@@ -255,20 +259,11 @@ def test_a_second_run_fetches_only_new_urls_and_due_revisits(tmp_path: Path, rel
     assert third.returncode == 0, third.stderr[-3000:]
     assert [k for k in third_hits if k.startswith("/news/")] == []
     assert runs[1].finish_reason == "finished"
+    # --refetch fetches every listed article again.
+    assert refetch.returncode == 0, refetch.stderr[-3000:]
+    assert {k: v for k, v in refetch_hits.items() if k.startswith("/news/")} == {path: 1 for path in dates}
     reliability(scenario="incremental re-crawl", inputs="1 old, 1 edited 2 h old, 1 new article",
                 result="2 fetched (edit became a revision, new stored), old one not requested; next run fetches none")
-
-
-def test_refetch_fetches_stored_articles_again(tmp_path: Path) -> None:
-    database = f"sqlite:///{tmp_path / 'a.db'}"
-    with serve() as site:
-        _news_site(site, {"/news/2026/1/1/old": NOW - timedelta(days=30)})
-        relocate = {"aljazeera": _local(site, news_sitemaps=[f"{site.origin}/news-sitemap.xml"])}
-        assert _run(["crawl", "aljazeera", "--database", database], relocate).returncode == 0
-        again = _run(["crawl", "aljazeera", "--refetch", "--database", database], relocate)
-        hits = _counting(site)
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert hits["/news/2026/1/1/old"] == 2
 
 
 # -- listings and politeness ----------------------------------------------------------------------
