@@ -13,6 +13,7 @@ from scraper.cli.common import CliError
 COMMAND_MODULES = (
     "scraper.cli.extract",
     "scraper.cli.crawl",
+    "scraper.cli.ingest", "scraper.cli.runs", "scraper.cli.failures",  # operating crawls
     "scraper.cli.sites",
     "scraper.cli.evaluate",
     "scraper.cli.articles", "scraper.cli.reparse", "scraper.cli.db",  # list, show, export; reparse; db
