@@ -14,6 +14,7 @@ from scraper.masking import install_log_masking, mask_secrets
 COMMAND_MODULES = (
     "scraper.cli.extract",
     "scraper.cli.crawl",
+    "scraper.cli.ingest", "scraper.cli.runs", "scraper.cli.failures",  # operating crawls
     "scraper.cli.sites",
     "scraper.cli.evaluate",
     "scraper.cli.articles", "scraper.cli.reparse", "scraper.cli.db",  # list, show, export; reparse; db
