@@ -19,7 +19,6 @@ import scrapy
 from lxml import etree
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from scraper.article import CrawlItem, FetchedPage
@@ -30,6 +29,7 @@ from scraper.sites.base import Site
 from scraper.sites.registry import get_site, normalize_host
 from scraper.spiders.arguments import CrawlArguments
 from scraper.spiders.failures import download_failure
+from scraper.spiders.sitemap import FEED_PARSER_OPTIONS, WholeSitemap
 from scraper.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class SiteSpider(scrapy.Spider):
             logger.warning("Sitemap %s answered %s with %d bytes: skipped", response.url, response.status, len(body))
             return
         try:
-            sitemap = Sitemap(body)
+            sitemap = WholeSitemap(body)
             entries = list(sitemap)
         except (etree.XMLSyntaxError, StopIteration, ValueError) as error:
             logger.warning("Sitemap %s is not valid XML (%s): skipped", response.url, error)
@@ -187,7 +187,7 @@ class SiteSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         try:
-            root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False))
+            root = etree.fromstring(response.body, parser=etree.XMLParser(**FEED_PARSER_OPTIONS))
         except etree.XMLSyntaxError as error:
             logger.warning("Feed %s is not valid XML (%s): skipped", response.url, error)
             return
