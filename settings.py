@@ -45,6 +45,11 @@ AKHBAR_MAX_PAGE_BYTES = _env("AKHBAR_MAX_PAGE_BYTES", str(5 * 1024 * 1024))
 # a page that takes longer than AKHBAR_EXTRACT_TIMEOUT seconds is recorded as a failure.
 AKHBAR_EXTRACT_WORKERS = _env("AKHBAR_EXTRACT_WORKERS", "1")
 AKHBAR_EXTRACT_TIMEOUT = _env("AKHBAR_EXTRACT_TIMEOUT", "20")
+# Incremental runs: a stored article URL is fetched again only when a re-visit is due (1 h, 6 h and
+# 24 h after publication unless the site declares others); 0 fetches every URL again.
+AKHBAR_INCREMENTAL = _env("AKHBAR_INCREMENTAL", "1")
+# Section listings are paged back (rel="next") while newer than --since, at most this many pages.
+AKHBAR_MAX_LISTING_PAGES = _env("AKHBAR_MAX_LISTING_PAGES", "50")
 # Wait before retrying: the server's Retry-After (429/503), at most this long; else a doubling backoff.
 AKHBAR_RETRY_AFTER_MAX = _env("AKHBAR_RETRY_AFTER_MAX", "60")
 AKHBAR_RETRY_BACKOFF = _env("AKHBAR_RETRY_BACKOFF", "1")
@@ -64,9 +69,23 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.store.StorePipeline": 300,
 }
+EXTENSIONS = {
+    # Each run's measures and health against the site's history (akhbar health).
+    "scraper.operations.monitor.HealthMonitor": 500,
+    # Live progress on a terminal, else a summary line every AKHBAR_PROGRESS_INTERVAL s; it
+    # replaces Scrapy's own "Crawled N pages" line.
+    "scraper.operations.crawl_progress.CrawlProgress": 510,
+    "scrapy.extensions.logstats.LogStats": None,
+}
+# auto (live on a terminal, else log lines), live, log or off
+AKHBAR_PROGRESS = _env("AKHBAR_PROGRESS", "auto")
+AKHBAR_PROGRESS_INTERVAL = _env("AKHBAR_PROGRESS_INTERVAL", "30")
 DOWNLOADER_MIDDLEWARES = {
     # Before everything else, so a replayed response never touches the network stack.
     "scraper.replay.ReplayMiddleware": 50,
+    # The User-Agent carries AKHBAR_CONTACT (scraper/middlewares/contact.py).
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "scraper.middlewares.contact.ContactUserAgentMiddleware": 500,
     # Retries wait (Retry-After, or a backoff) instead of going out at once.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.retry.WaitingRetryMiddleware": 550,
@@ -76,6 +95,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 USER_AGENT = "akhbar/0.1 (+https://github.com/akhbar-news/akhbar)"
+# Who runs this crawler (an e-mail address or a URL), added to the User-Agent for site operators.
+AKHBAR_CONTACT = _env("AKHBAR_CONTACT", "")
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from scraper.archive import ArchiveError, ResponseArchive
 from scraper.cli.common import CliError
-from scraper.cli.db import checked_url, database_url
+from scraper.cli.crawl_outcome import (
+    EXIT_CODES_HELP,
+    RunOutcome,
+    crawlable_problem,
+    first_download_failure,
+    judge,
+    open_replay,
+    replay_problem,
+)
+from scraper.cli.db import database_url, reachable_database
 from scraper.sites.registry import SITES, UnknownSiteError, get_site
 from scraper.spiders.arguments import CrawlArguments, SpiderArgumentError
 
@@ -19,16 +28,27 @@ DEMO_ARCHIVE = Path(__file__).resolve().parent.parent / "demo" / "archive"
 def register(subparsers: argparse._SubParsersAction) -> None:
     crawl = subparsers.add_parser(
         "crawl",
-        help="crawl a declared site into the database",
-        description="Crawl a declared site (akhbar sites lists them) and store its articles.",
+        help="crawl declared sites into the database",
+        description="Crawl declared sites (akhbar sites lists them) and store their articles.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    crawl.add_argument("site", help="the site's name, e.g. alaraby or aljazeera")
-    crawl.add_argument("--max-articles", type=int, default=0, help="stop after this many article pages (0: all)")
-    crawl.add_argument("--since", default=None, help="skip sitemap/feed entries last modified before this date")
+    crawl.add_argument("site", nargs="*", help="the sites' names, e.g. alaraby aljazeera")
+    crawl.add_argument("--all", action="store_true", help="crawl every declared site that has something to crawl")
+    crawl.add_argument("--limit", "--max-articles", dest="max_articles", type=int, default=0,
+                       help="stop after this many article pages per site (0: all)")
+    crawl.add_argument("--since", default=None,
+                       help="skip sitemap/feed entries published or modified before this date")
+    crawl.add_argument("--until", default=None,
+                       help="skip entries published after this date (a bare day includes that day)")
+    crawl.add_argument("--refetch", action="store_true",
+                       help="fetch stored articles again too (default: only new URLs and due re-visits)")
     crawl.add_argument("--replay", default=None, help="answer requests from this saved folder or WARC file")
     crawl.add_argument("--deadline", default=None, metavar="SECONDS",
                        help="stop the crawl after this many seconds, exit 1 (default: $AKHBAR_DEADLINE, 0: none)")
     crawl.add_argument("--database", default=None, help="SQLAlchemy URL (default: $AKHBAR_DATABASE_URL)")
+    crawl.add_argument("--resume", action="store_true",
+                       help="continue this site's interrupted run (job folder jobs/SITE beside the database)")
     crawl.set_defaults(func=run_crawl_command)
 
     demo = subparsers.add_parser(
@@ -62,6 +82,26 @@ def crawl(
     return dict(crawler.stats.get_stats())
 
 
+def crawl_many(
+    jobs: list[tuple[str | type[Any], dict[str, Any]]], *, settings: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run several spiders side by side in this process (one reactor); their stats in order."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    project = get_project_settings()
+    project.setdict(settings or {}, priority="cmdline")
+    process = CrawlerProcess(project)
+    crawlers = []
+    for spider, spider_args in jobs:
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **spider_args)
+        crawlers.append(crawler)
+    process.start()
+    return [dict(crawler.stats.get_stats()) if crawler.stats is not None else {} for crawler in crawlers]
+
+
 def _spider_for(site: str) -> tuple[str, dict[str, Any]]:
     """A site's own spider when it has one, else the generic ``site`` spider with -a site=NAME."""
     from scrapy.spiderloader import SpiderLoader
@@ -75,14 +115,12 @@ def _spider_for(site: str) -> tuple[str, dict[str, Any]]:
 
 def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {}
-    checked_url(database_url(args))  # a bad URL is one line here, not a traceback from the pipeline
+    # A bad URL, a server down or a read-only data folder: one line here, not a traceback from the pipeline.
+    reachable_database(database_url(args))
     if args.database:
         settings["AKHBAR_DATABASE_URL"] = args.database
     if replay:
-        try:
-            ResponseArchive.open(replay)
-        except ArchiveError as error:
-            raise CliError(str(error)) from None
+        open_replay(replay)
         # Saved pages need no politeness delay.
         settings.update(AKHBAR_REPLAY=replay, DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False)
     return settings
@@ -105,7 +143,7 @@ def _committed(stats: dict[str, Any], url: str) -> dict[str, Any] | None:
         engine.dispose()
 
 
-def print_summary(stats: dict[str, Any], url: str) -> None:
+def print_summary(stats: dict[str, Any], url: str, label: str = "crawl") -> None:
     elapsed = stats.get("elapsed_time_seconds")
     errors = stats.get("log_count/ERROR", 0)
     reason = stats.get("finish_reason", "?")
@@ -115,32 +153,76 @@ def print_summary(stats: dict[str, Any], url: str) -> None:
         counts = "stored articles unknown (the database could not be read)"
     else:
         counts = f"{run['articles_stored']} articles stored, {run['failures']} pages dropped"
-    print(f"crawl finished ({reason}){timing}: {counts}, {errors} errors")
+    print(f"{label} finished ({reason}){timing}: {counts}, {errors} errors")
     if stats.get("akhbar/store_failed"):
         print(f"storing failed: {stats['akhbar/store_failed']}; unstored items are in the spool folder "
               "and are stored by the next crawl or `akhbar ingest`")
 
 
+def _chosen_sites(args: argparse.Namespace) -> list[str]:
+    """The sites to crawl: named ones must exist and have something to crawl (else exit 2);
+    ``--all`` takes every site that has, leaving out (and naming) those that have not."""
+    if args.all and args.site:
+        raise CliError("give site names or --all, not both")
+    if not args.all and not args.site:
+        raise CliError(f"which site? give one or more names, or --all; known sites: {', '.join(sorted(SITES))}")
+    archive = open_replay(args.replay) if args.replay else None
+    chosen: list[str] = []
+    for name in (sorted(SITES) if args.all else dict.fromkeys(args.site)):
+        try:
+            site = get_site(name)
+        except UnknownSiteError:
+            raise CliError(f"no site named {name!r}; known sites: {', '.join(sorted(SITES))}") from None
+        problem = crawlable_problem(site) or (replay_problem(site, archive, args.replay) if archive else None)
+        if problem is None:
+            chosen.append(name)
+        elif not args.all:
+            raise CliError(problem)
+    if not chosen:
+        raise CliError("none of the declared sites has anything to crawl" + (f" in {args.replay}" if archive else ""))
+    return chosen
+
+
 def run_crawl_command(args: argparse.Namespace) -> int:
     try:
-        get_site(args.site)
-    except UnknownSiteError:
-        raise CliError(f"no site named {args.site!r}; known sites: {', '.join(sorted(SITES))}") from None
-    try:
-        CrawlArguments.parse(max_articles=args.max_articles, since=args.since, deadline=args.deadline)
+        CrawlArguments.parse(max_articles=args.max_articles, since=args.since, until=args.until)
     except SpiderArgumentError as error:
+        raise CliError(str(error).replace("max_articles", "--limit")) from None
+    try:  # the settings default, read by the spider when --limit is 0
+        CrawlArguments.parse(max_articles=os.environ.get("AKHBAR_MAX_ARTICLES"))
+    except SpiderArgumentError as error:
+        raise CliError(f"environment variable AKHBAR_MAX_ARTICLES: {error}") from None
+    from scraper.middlewares.contact import contact_user_agent  # imports Scrapy: only when crawling
+
+    try:
+        contact_user_agent("akhbar", os.environ.get("AKHBAR_CONTACT", ""))
+    except ValueError as error:
         raise CliError(str(error)) from None
-    # The settings defaults, read by the spider when the options are not given.
-    for variable in ("AKHBAR_MAX_ARTICLES", "AKHBAR_DEADLINE"):
-        try:
-            CrawlArguments.parse(**{variable.removeprefix("AKHBAR_").lower(): os.environ.get(variable)})
-        except SpiderArgumentError as error:
-            raise CliError(f"environment variable {variable}: {error}") from None
-    spider, spider_args = _spider_for(args.site)
-    spider_args.update(max_articles=str(args.max_articles), since=args.since or "", deadline=args.deadline or "")
-    stats = crawl(spider, settings=_settings(args, args.replay), spider_args=spider_args)
-    print_summary(stats, database_url(args))
-    return 0 if stats.get("finish_reason") == "finished" else 1  # store_failed, deadline ...: 1
+    sites = _chosen_sites(args)
+    jobs = []
+    for name in sites:
+        spider, spider_args = _spider_for(name)
+        spider_args.update(max_articles=str(args.max_articles), since=args.since or "", until=args.until or "")
+        jobs.append((spider, spider_args))
+    url = database_url(args)
+    settings = _settings(args, args.replay)
+    if args.refetch:
+        settings["AKHBAR_INCREMENTAL"] = "0"
+    all_stats = crawl_many(jobs, settings=settings)
+    code = 0
+    for name, stats in zip(sites, all_stats, strict=True):
+        print_summary(stats, url, label=name if len(sites) > 1 else "crawl")
+        outcome = _outcome(stats, url)
+        if outcome.code:
+            prefix = f"{name}: " if len(sites) > 1 else ""
+            print(f"akhbar crawl: {prefix}{outcome.reason}", file=sys.stderr)
+        code = max(code, outcome.code)
+    return code
+
+
+def _outcome(stats: dict[str, Any], url: str) -> RunOutcome:
+    run_id = stats.get("akhbar/crawl_run_id")
+    return judge(stats, _committed(stats, url), first_download_failure(url, run_id))
 
 
 def run_demo_command(args: argparse.Namespace) -> int:

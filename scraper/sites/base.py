@@ -38,6 +38,8 @@ class Site:
     feeds: tuple[str, ...] = ()  # RSS/Atom
     sections: tuple[str, ...] = ()  # listing pages that link to articles
     article_url: str | None = None  # regex an article URL's path matches; None: any same-site link
+    # Hours after publication at which a stored article is fetched again, for edits (scraper/spiders/known.py)
+    revisit_hours: tuple[float, ...] = (1.0, 6.0, 24.0)
     rules: SiteRules = field(default_factory=SiteRules)
     verified: str | None = None  # how the declaration was checked: "real page: ..."; None if not
     notes: str = ""

@@ -29,7 +29,9 @@ from scraper.sites.base import Site
 from scraper.sites.registry import get_site, normalize_host
 from scraper.spiders.arguments import CrawlArguments
 from scraper.spiders.failures import download_failure
-from scraper.spiders.sitemap import FEED_PARSER_OPTIONS, WholeSitemap
+from scraper.spiders.known import KnownArticles
+from scraper.spiders.listing import feed_entry_date, keep_paging, listing_dates, next_page
+from scraper.spiders.sitemap_entries import SitemapReader
 from scraper.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class SiteSpider(scrapy.Spider):
         max_articles: str | None = None,
         since: str | None = None,
         deadline: str | None = None,
+        until: str | None = None,
+        limit: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -53,7 +57,9 @@ class SiteSpider(scrapy.Spider):
             raise ValueError("which site? run: scrapy crawl site -a site=NAME (akhbar sites lists the names)")
         # A Site object is accepted too, for crawling a site that is not (yet) declared.
         self.site: Site = chosen if isinstance(chosen, Site) else get_site(chosen)
-        self.arguments = CrawlArguments.parse(max_articles=max_articles, since=since, deadline=deadline)
+        self.arguments = CrawlArguments.parse(
+            max_articles=max_articles, since=since, until=until, limit=limit, deadline=deadline
+        )
         self.allowed_domains = list(self.site.domains)
         self._domains = tuple(normalize_host(domain) for domain in self.site.domains)
         self._article_path = re.compile(self.site.article_url) if self.site.article_url else None
@@ -61,6 +67,7 @@ class SiteSpider(scrapy.Spider):
         self._requested_sitemaps = 0
         self._deadline_call: Any = None
         self._pool: ExtractionPool | None = None
+        self._known: KnownArticles | bool | None = False  # False: not opened yet; None: incremental off
 
     def _article_limit(self) -> int:
         if self.arguments.max_articles:
@@ -109,6 +116,8 @@ class SiteSpider(scrapy.Spider):
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if isinstance(self._known, KnownArticles):
+            self._known.close()
 
     # --- failures --------------------------------------------------------------------------
 
@@ -164,16 +173,22 @@ class SiteSpider(scrapy.Spider):
             logger.warning("Sitemap %s answered %s with %d bytes: skipped", response.url, response.status, len(body))
             return
         try:
-            sitemap = WholeSitemap(body)
+            sitemap = SitemapReader(body)
             entries = list(sitemap)
-        except (etree.XMLSyntaxError, StopIteration, ValueError) as error:
+        except (etree.XMLSyntaxError, ValueError) as error:
             logger.warning("Sitemap %s is not valid XML (%s): skipped", response.url, error)
             return
+        known = self._known_articles()
+        if known is not None and sitemap.type != "sitemapindex":  # one lookup for the whole sitemap
+            known.prefetch(canonical_url(e.loc, None) for e in entries if self._is_article_url(e.loc))
         for entry in entries:
-            loc = entry.get("loc", "").strip()
-            if not loc or not self._recent_enough(entry.get("lastmod")):
+            loc = entry.loc
+            # An index child's lastmod says when its URLs last changed; an article's own dates
+            # (news:publication_date, lastmod) place it before --since or after --until.
+            index = sitemap.type == "sitemapindex"
+            if not self._listed_in_window(entry.newest, None if index else entry.published, loc, entry.title):
                 continue
-            if sitemap.type == "sitemapindex":
+            if index:
                 depth = int(response.request.meta.get("sitemap_depth", 0) if response.request else 0) + 1
                 deepest = int(self._setting("AKHBAR_SITEMAP_DEPTH", 3))
                 if depth > deepest:
@@ -183,11 +198,13 @@ class SiteSpider(scrapy.Spider):
                 if request is not None:
                     yield request
             else:
-                yield from self._article_request(loc)
+                yield from self._article_request(loc, entry.published)
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         try:
-            root = etree.fromstring(response.body, parser=etree.XMLParser(**FEED_PARSER_OPTIONS))
+            # huge_tree: a text node over 10 MB would end the parse silently (entities stay unresolved).
+            parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+            root = etree.fromstring(response.body, parser=parser)
         except etree.XMLSyntaxError as error:
             logger.warning("Feed %s is not valid XML (%s): skipped", response.url, error)
             return
@@ -198,8 +215,9 @@ class SiteSpider(scrapy.Spider):
             if not link:
                 atom_link = item.find("{http://www.w3.org/2005/Atom}link")
                 link = atom_link.get("href", "") if atom_link is not None else ""
-            if link.strip():
-                yield from self._article_request(urljoin(response.url, link.strip()))
+            published = feed_entry_date(item)
+            if link.strip() and self._listed_in_window(published, published, link.strip()):
+                yield from self._article_request(urljoin(response.url, link.strip()), published)
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         if response.status != 200 or not hasattr(response, "css"):
@@ -207,15 +225,51 @@ class SiteSpider(scrapy.Spider):
             return
         for href in response.css("a::attr(href)").getall():
             yield from self._article_request(urljoin(response.url, href.strip()))
+        yield from self._older_listing_page(response)
 
-    def _article_request(self, url: str) -> Iterable[scrapy.Request]:
+    def _older_listing_page(self, response: Response) -> Iterable[scrapy.Request]:
+        """The next listing page, while this one is all newer than --since (scraper/spiders/listing.py)."""
+        depth = int(response.request.meta.get("listing_page", 1)) if response.request is not None else 1
+        if depth >= int(self._setting("AKHBAR_MAX_LISTING_PAGES", 50)):
+            return
+        if not keep_paging(listing_dates(response), self.arguments.since):
+            return
+        older = next_page(response)
+        if older is not None and self._owns(urlsplit(older).hostname or "", urlsplit(older).path):
+            yield scrapy.Request(older, callback=self.parse_listing, errback=self.request_failed,
+                                 meta={"listing_page": depth + 1})
+
+    def _article_request(self, url: str, published: datetime | None = None) -> Iterable[scrapy.Request]:
         if not self._is_article_url(url):
+            return
+        target = canonical_url(url, None)
+        known = self._known_articles()
+        decision = known.decision(target) if known is not None else "new"
+        if decision == "known":  # stored already and no re-visit due (scraper/spiders/known.py)
+            self._count("akhbar/known_skipped")
             return
         limit = self._article_limit()
         if limit and self._requested_articles >= limit:
             return
         self._requested_articles += 1
-        yield scrapy.Request(canonical_url(url, None), callback=self.parse_article, errback=self.request_failed)
+        if decision == "revisit":
+            self._count("akhbar/revisits")
+        meta = {"akhbar_listed_published": published} if published is not None else {}
+        yield scrapy.Request(target, callback=self.parse_article, errback=self.request_failed, meta=meta)
+
+    def _known_articles(self) -> KnownArticles | None:
+        """The stored-URL lookups of an incremental run, opened on first use (None: off)."""
+        if self._known is False:
+            settings = getattr(self, "settings", None)
+            url = settings.get("AKHBAR_DATABASE_URL") if settings is not None else None
+            on = bool(url) and settings is not None and settings.getbool("AKHBAR_INCREMENTAL", True)
+            self._known = KnownArticles(url, self.site.revisit_hours) if on else None
+        return self._known if isinstance(self._known, KnownArticles) else None
+
+    def _count(self, key: str) -> None:
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        if stats is not None:
+            stats.inc_value(key)
 
     def _is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -229,11 +283,18 @@ class SiteSpider(scrapy.Spider):
         prefix = self.site.path_prefix.rstrip("/")
         return on_domain and (not prefix or path == prefix or path.startswith(prefix + "/"))
 
-    def _recent_enough(self, lastmod: str | None) -> bool:
-        if self.arguments.since is None or not lastmod:
-            return True
-        moment = parse_iso(lastmod)
-        return moment is None or moment >= self.arguments.since  # an unreadable lastmod must not hide an article
+    def _listed_in_window(
+        self, newest: datetime | None, published: datetime | None, url: str, title: str | None = None
+    ) -> bool:
+        """Whether a listed URL belongs to the run: changed since --since, published before --until.
+        An unknown date never hides a URL."""
+        since, until = self.arguments.since, self.arguments.until
+        old = since is not None and newest is not None and _aware(newest) < since
+        late = until is not None and published is not None and _aware(published) >= until
+        if old or late:
+            self._count("akhbar/listed_out_of_window")
+            logger.debug("Skipped %s (%s): %s", url, "before --since" if old else "after --until", title or "")
+        return not (old or late)
 
     # --- article pages ---------------------------------------------------------------------
 
@@ -285,6 +346,10 @@ class SiteSpider(scrapy.Spider):
         done: Deferred[Outcome] = Deferred()
         future.add_done_callback(lambda f: reactor.callFromThread(done.callback, f.result()))  # type: ignore[attr-defined]
         return await maybe_deferred_to_future(done)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _fetched_at(response: Response) -> datetime:
