@@ -275,15 +275,16 @@ def test_crawl_deadline_option_reaches_the_spider_and_bad_values_are_one_line(
 
     asked: list[dict[str, object]] = []
 
-    def fake_crawl(spider: object, *, settings: object = None, spider_args: dict[str, object]) -> dict[str, object]:
-        asked.append(spider_args)
-        return {"finish_reason": "deadline"}
+    def fake_crawl_many(jobs: list[tuple[object, dict[str, object]]], *, settings: object = None) -> list[dict]:
+        asked.extend(spider_args for _, spider_args in jobs)
+        return [{"finish_reason": "deadline"} for _ in jobs]
 
-    monkeypatch.setattr(crawl_cli, "crawl", fake_crawl)
+    monkeypatch.setattr(crawl_cli, "crawl_many", fake_crawl_many)
+    monkeypatch.setattr(crawl_cli, "crawl", lambda *a, **k: pytest.fail("crawl_many is the one that runs"))
     database = ["--database", f"sqlite:///{tmp_path / 'akhbar.db'}"]
     assert main(["crawl", "alaraby", "--deadline", "90", *database]) == 1  # stopped by the deadline: 1
     assert asked[-1]["deadline"] == "90"
-    capsys.readouterr()
+    assert "the run stopped early (deadline)" in capsys.readouterr().err
     for value in ("soon", "-5", "nan"):
         assert main(["crawl", "alaraby", "--deadline", value, *database]) == 2
         err = capsys.readouterr().err.strip()

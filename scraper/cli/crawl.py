@@ -185,13 +185,16 @@ def _chosen_sites(args: argparse.Namespace) -> list[str]:
 
 def run_crawl_command(args: argparse.Namespace) -> int:
     try:
-        CrawlArguments.parse(max_articles=args.max_articles, since=args.since, until=args.until)
+        CrawlArguments.parse(max_articles=args.max_articles, since=args.since, until=args.until,
+                             deadline=args.deadline)  # fmt: skip
     except SpiderArgumentError as error:
         raise CliError(str(error).replace("max_articles", "--limit")) from None
-    try:  # the settings default, read by the spider when --limit is 0
-        CrawlArguments.parse(max_articles=os.environ.get("AKHBAR_MAX_ARTICLES"))
-    except SpiderArgumentError as error:
-        raise CliError(f"environment variable AKHBAR_MAX_ARTICLES: {error}") from None
+    # The settings defaults, read by the spider when --limit or --deadline is not given.
+    for variable in ("AKHBAR_MAX_ARTICLES", "AKHBAR_DEADLINE"):
+        try:
+            CrawlArguments.parse(**{variable.removeprefix("AKHBAR_").lower(): os.environ.get(variable)})
+        except SpiderArgumentError as error:
+            raise CliError(f"environment variable {variable}: {error}") from None
     from scraper.middlewares.contact import contact_user_agent  # imports Scrapy: only when crawling
 
     try:
@@ -199,13 +202,20 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CliError(str(error)) from None
     sites = _chosen_sites(args)
+    if args.resume and len(sites) != 1:
+        raise CliError("--resume continues one site's run: give one site name")
     jobs = []
     for name in sites:
         spider, spider_args = _spider_for(name)
-        spider_args.update(max_articles=str(args.max_articles), since=args.since or "", until=args.until or "")
+        spider_args.update(max_articles=str(args.max_articles), since=args.since or "", until=args.until or "",
+                           deadline=args.deadline or "")  # fmt: skip
         jobs.append((spider, spider_args))
     url = database_url(args)
     settings = _settings(args, args.replay)
+    if args.resume:
+        from scraper.operations.resume import resume_settings
+
+        settings.update(resume_settings(url, sites[0]))
     if args.refetch:
         settings["AKHBAR_INCREMENTAL"] = "0"
     all_stats = crawl_many(jobs, settings=settings)
