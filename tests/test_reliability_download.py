@@ -247,14 +247,14 @@ def test_the_deadline_stops_the_run_with_exit_1_and_keeps_what_was_fetched(tmp_p
             site.routes[path] = slow
         result = run_crawl({
             "origin": site.origin, "database": database,
-            "settings": {"AKHBAR_DEADLINE": 2, "CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+            "settings": {"AKHBAR_DEADLINE": 3, "CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
                          "AKHBAR_EXTRACT_WORKERS": 0},
         })  # fmt: skip
         fetched = {site.origin + path for path in site.hits if path.startswith("/news/")}
 
     assert result.status == 1, result.output[-3000:]
     assert "Traceback" not in result.output, result.output[-3000:]
-    assert "Deadline of 2 s passed: closing the crawl" in result.output
+    assert "Deadline of 3 s passed: closing the crawl" in result.output
     assert "crawl finished (deadline)" in result.output
     stored = stored_urls(database)
     run = crawl_run(database)
@@ -263,7 +263,7 @@ def test_the_deadline_stops_the_run_with_exit_1_and_keeps_what_was_fetched(tmp_p
     # Nothing fetched is lost: every page asked for is stored or still on the server for the next run.
     assert stored <= fetched
     reliability(scenario="run deadline (AKHBAR_DEADLINE / crawl --deadline)",
-                inputs="2 s deadline, 40 pages at 0.5 s each, 2 at a time",
+                inputs="3 s deadline, 40 pages at 0.5 s each, 2 at a time",
                 result=f"closed with reason deadline, exit 1; {len(stored)} articles committed", lost=0, slow=True)
 
 
