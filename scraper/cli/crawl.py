@@ -186,10 +186,10 @@ def _chosen_sites(args: argparse.Namespace) -> list[str]:
 def run_crawl_command(args: argparse.Namespace) -> int:
     try:
         CrawlArguments.parse(max_articles=args.max_articles, since=args.since, until=args.until,
-                             deadline=args.deadline)
+                             deadline=args.deadline)  # fmt: skip
     except SpiderArgumentError as error:
         raise CliError(str(error).replace("max_articles", "--limit")) from None
-    # The settings defaults, read by the spider when the options are not given.
+    # The settings defaults, read by the spider when --limit or --deadline is not given.
     for variable in ("AKHBAR_MAX_ARTICLES", "AKHBAR_DEADLINE"):
         try:
             CrawlArguments.parse(**{variable.removeprefix("AKHBAR_").lower(): os.environ.get(variable)})
@@ -208,16 +208,16 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     for name in sites:
         spider, spider_args = _spider_for(name)
         spider_args.update(max_articles=str(args.max_articles), since=args.since or "", until=args.until or "",
-                           deadline=args.deadline or "")
+                           deadline=args.deadline or "")  # fmt: skip
         jobs.append((spider, spider_args))
     url = database_url(args)
     settings = _settings(args, args.replay)
-    if args.refetch:
-        settings["AKHBAR_INCREMENTAL"] = "0"
     if args.resume:
         from scraper.operations.resume import resume_settings
 
         settings.update(resume_settings(url, sites[0]))
+    if args.refetch:
+        settings["AKHBAR_INCREMENTAL"] = "0"
     all_stats = crawl_many(jobs, settings=settings)
     code = 0
     for name, stats in zip(sites, all_stats, strict=True):

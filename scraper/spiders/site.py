@@ -202,7 +202,9 @@ class SiteSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         try:
-            root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False))
+            # huge_tree: a text node over 10 MB would end the parse silently (entities stay unresolved).
+            parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+            root = etree.fromstring(response.body, parser=parser)
         except etree.XMLSyntaxError as error:
             logger.warning("Feed %s is not valid XML (%s): skipped", response.url, error)
             return

@@ -4,6 +4,11 @@ Scrapy's ``Sitemap`` keeps only an entry's flat children, so the Google News ext
 (``<news:news><news:publication_date>``, ``<news:title>``) is lost. This reader keeps it: with
 ``lastmod``, the publication date decides whether a URL is older than ``--since``. It parses as
 Scrapy does (streaming, entities not resolved, broken XML recovered) and frees each entry once read.
+
+It parses with libxml2's ``huge_tree``: without it a text node over 10 MB ends the parse there
+(recover mode hides the error) and every entry after it is silently lost. huge_tree lifts only the
+size limits: entities stay unresolved, so XXE and billion-laughs are refused as before, and the
+body was already capped by AKHBAR_SITEMAP_MAXSIZE when it was downloaded or gunzipped.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ class SitemapReader:
             remove_pis=True,
             no_network=True,
             collect_ids=False,
+            huge_tree=True,
         )
         try:
             _, root = next(self._events)
