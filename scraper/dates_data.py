@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).parent / "data" / "dates"
+# Through importlib.resources: a folder on disk, or inside the zipped egg scrapyd imports.
+DATA_DIR: Traversable = resources.files("scraper") / "data" / "dates"
 
 
 def _load(name: str) -> Any:
-    with open(DATA_DIR / name, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
 # --- normalization ---------------------------------------------------------------------------------

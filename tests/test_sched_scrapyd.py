@@ -15,12 +15,14 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 
 import models
+from scraper.storage import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -40,9 +42,57 @@ def _api(base: str, action: str, data: list[tuple[str, str]] | None = None) -> d
         return json.loads(response.read())
 
 
+# Run in a fresh interpreter whose only copy of akhbar is a zip file, as scrapyd imports an egg.
+ZIP_CHECK = """
+import json, sys
+import scraper, models
+from scraper import dates_data
+from scraper.evaluation.truth import agency_row
+from scraper.extract.data import agency_for
+from scraper.extract.timezone import dateline_zone
+from scraper.storage import migrate
+from scraper.storage.engine import make_engine
+engine = make_engine(sys.argv[1])
+migrate.upgrade(engine)
+print(json.dumps({
+    "package": scraper.__file__, "migrations": str(migrate.migrations_folder()),
+    "december": dates_data.MONTHS[dates_data.key(dates_data.fold("ديسمبر"))],
+    "afp": agency_for("أ ف ب").canonical, "reuters": agency_row("رويترز"),
+    "cairo": dateline_zone("القاهرة - قال"),
+    "revision": migrate.current_revision(engine), "head": migrate.head_revision(),
+}, ensure_ascii=False))
+"""
+
+
+def test_the_package_runs_from_a_zip_file_as_scrapyd_imports_it(tmp_path: Path) -> None:
+    egg = tmp_path / "akhbar.zip"  # constructed: the repository's own package, zipped
+    with zipfile.ZipFile(egg, "w") as archive:
+        for name in ("settings.py", "models.py"):
+            archive.write(ROOT / name, name)
+        for file in (ROOT / "scraper").rglob("*"):
+            if file.is_file() and "__pycache__" not in file.parts:
+                archive.write(file, file.relative_to(ROOT).as_posix())
+    database = f"sqlite:///{tmp_path / 'akhbar.db'}"
+    run = subprocess.run([sys.executable, "-c", ZIP_CHECK, database], cwd=tmp_path, capture_output=True,
+                         text=True, encoding="utf-8", timeout=120, env={"PYTHONPATH": str(egg)})
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = json.loads(run.stdout)
+    assert found["package"] == f"{egg}/scraper/__init__.py"  # imported from the zip, not the checkout
+    assert (found["december"], found["afp"], found["reuters"], found["cairo"]) == (
+        ["gregorian", 12], "AFP", "Reuters", "Africa/Cairo")
+    assert found["revision"] == found["head"] == migrate.head_revision()
+    assert not found["migrations"].startswith(str(ROOT)) and not Path(found["migrations"]).exists()  # removed at exit
+    engine = create_engine(database)
+    with engine.connect() as conn:
+        assert conn.execute(select(models.CrawlRun)).all() == []  # the migrated schema has the tables
+    engine.dispose()
+
+
+def test_the_package_on_disk_reads_its_own_migrations_folder() -> None:
+    assert migrate.migrations_folder() == ROOT / "scraper" / "storage" / "migrations"
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="scrapyd runs the egg zipped; akhbar reads its YAML data and Alembic "
-                   "migrations from files (known limitation, docs/operations.md)")
 def test_deploy_to_scrapyd_and_run_a_replay_crawl(tmp_path: Path) -> None:
     if not (BIN / "scrapyd").exists() or not (BIN / "scrapyd-deploy").exists():
         pytest.skip("scrapyd and scrapyd-client are not installed (pip install -e '.[dev]')")

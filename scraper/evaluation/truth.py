@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from scraper.text import clean_text
 
-AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "agencies.yaml"
+AGENCIES_FILE = resources.files("scraper") / "data" / "agencies.yaml"
 
 
 @dataclass(slots=True)

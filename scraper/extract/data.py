@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import yaml
 
 from scraper.text import clean_text, fingerprint_text
 
-_DATA = Path(__file__).resolve().parent.parent / "data"
+# Through importlib.resources, so the tables also load from the zipped egg scrapyd imports.
+_DATA = resources.files("scraper") / "data"
 
 
 def _load(name: str) -> Any:
-    with (_DATA / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return yaml.safe_load((_DATA / name).read_text(encoding="utf-8"))
 
 
 def fold(text: str) -> str:

@@ -40,8 +40,7 @@ UNKNOWN = PageZone(None, "unknown")
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
-    with open(_PLACES, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = yaml.safe_load(_PLACES.read_text(encoding="utf-8"))  # a Traversable: works from a zipped egg
     countries = {str(code).lower(): zone for code, zone in data["countries"].items()}
     cities = {dates_data.key(dates_data.fold(city)): zone for city, zone in data["dateline_cities"].items()}
     names = dates_data.trie(dates_data.fold(city) for city in data["dateline_cities"])

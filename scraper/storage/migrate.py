@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -15,14 +21,36 @@ from sqlalchemy import Connection, Engine, text
 
 from scraper.storage.engine import sqlite_path, writer_engine
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: crawler processes starting together take turns to migrate PostgreSQL.
 _PG_LOCK_KEY = 0x616B68626172
 
 
+@cache
+def migrations_folder() -> Path:
+    """The Alembic scripts folder. Alembic needs a real folder: the package's own when it is on disk,
+    else (scrapyd imports its deployed egg from the zip file) a copy unpacked once per process."""
+    found = resources.files("scraper.storage") / "migrations"
+    if isinstance(found, Path):
+        return found
+    unpacked = Path(tempfile.mkdtemp(prefix="akhbar-migrations-"))
+    atexit.register(shutil.rmtree, unpacked, ignore_errors=True)
+    _copy(found, unpacked)
+    return unpacked
+
+
+def _copy(source: Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                (target / entry.name).mkdir()
+                _copy(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations_folder()))
     if connection is not None:
         config.attributes["connection"] = connection
     return config
