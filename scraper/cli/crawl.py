@@ -74,6 +74,11 @@ def _spider_for(site: str) -> tuple[str, dict[str, Any]]:
 def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     checked_url(database_url(args))  # a bad URL is one line here, not a traceback from the pipeline
+    if os.environ.get("AKHBAR_REDIS_URL"):  # distributed: a Redis that is down is one line too
+        from scraper.distributed.addon import redis_problem
+
+        if problem := redis_problem(os.environ["AKHBAR_REDIS_URL"]):
+            raise CliError(problem)
     if args.database:
         settings["AKHBAR_DATABASE_URL"] = args.database
     if replay:
