@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
+from scraper.yaml_data import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data" / "dates"
 
 
 def _load(name: str) -> Any:
     with open(DATA_DIR / name, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return load_yaml(f)
 
 
 # --- normalization ---------------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from scraper.text import clean_text
+from scraper.yaml_data import load_yaml
 
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "agencies.yaml"
 
@@ -100,7 +99,7 @@ def _truth(path: Path, page: Path, data: dict[str, object]) -> Truth:
 def _agency_rows() -> dict[str, str]:
     """Every spelling in the agencies table (cleaned) -> its row's canonical name."""
     try:
-        rows = yaml.safe_load(AGENCIES_FILE.read_text(encoding="utf-8")) or []
+        rows = load_yaml(AGENCIES_FILE.read_text(encoding="utf-8")) or []
     except OSError:
         return {}
     spellings: dict[str, str] = {}
