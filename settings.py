@@ -54,6 +54,18 @@ AKHBAR_MAX_LISTING_PAGES = _env("AKHBAR_MAX_LISTING_PAGES", "50")
 AKHBAR_RETRY_AFTER_MAX = _env("AKHBAR_RETRY_AFTER_MAX", "60")
 AKHBAR_RETRY_BACKOFF = _env("AKHBAR_RETRY_BACKOFF", "1")
 
+# -- distributed crawling (docs/distributed.md) ------------------------------------------------
+# With a Redis URL, every crawler process of a site shares one frontier there (scheduler queue and
+# duplicate filter, scrapy-redis); empty: each crawl has its own, in memory, as before.
+AKHBAR_REDIS_URL = _env("AKHBAR_REDIS_URL", "")
+# Prefix of the Redis keys: crawls with different prefixes never share work.
+AKHBAR_REDIS_KEY = _env("AKHBAR_REDIS_KEY", "akhbar")
+# A process closes when the shared frontier has been empty this many seconds.
+AKHBAR_REDIS_IDLE = _env("AKHBAR_REDIS_IDLE", "5")
+# A process silent this long is taken for dead: the requests it held are queued again.
+AKHBAR_REDIS_WORKER_TIMEOUT = _env("AKHBAR_REDIS_WORKER_TIMEOUT", "30")
+ADDONS = {"scraper.distributed.addon.DistributedAddon": 0}
+
 # A page (after Content-Encoding is undone) larger than this is refused; warned about above the other.
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024

@@ -25,6 +25,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from pipelines import signals as store_signals
 from pipelines.normalize import strip_controls
 from scraper.article import CrawlItem
 from scraper.masking import install_log_masking
@@ -95,6 +96,7 @@ class StorePipeline:
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         # Pipelines close before spider_closed is sent, and only the signal carries the reason.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.flush, signal=store_signals.flush_requested)
         return pipeline
 
     @property
@@ -149,6 +151,7 @@ class StorePipeline:
         self._last_write = time.monotonic()
         if self.store_failed is not None:
             self._spool(self.buffer, self.failures)
+            self._committed()
             return
         try:
             if self.buffer:
@@ -159,6 +162,12 @@ class StorePipeline:
                 self.failures = []
         except Exception as error:  # whatever the cause, the items must be kept and the crawl stopped
             self._give_up(one_line(error))
+        self._committed()
+
+    def _committed(self) -> None:
+        # Stored or spooled: either way nothing buffered is lost if this process dies now.
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(signal=store_signals.batch_committed)
 
     def _give_up(self, reason: str) -> None:
         self.store_failed = reason

@@ -14,14 +14,14 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-import yaml
+from scraper.yaml_data import load_yaml
 
 # Through importlib.resources: a folder on disk, or inside the zipped egg scrapyd imports.
 DATA_DIR: Traversable = resources.files("scraper") / "data" / "dates"
 
 
 def _load(name: str) -> Any:
-    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+    return load_yaml((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
 # --- normalization ---------------------------------------------------------------------------------

@@ -117,6 +117,11 @@ def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     # A bad URL, a server down or a read-only data folder: one line here, not a traceback from the pipeline.
     reachable_database(database_url(args))
+    if os.environ.get("AKHBAR_REDIS_URL"):  # distributed: a Redis that is down is one line too
+        from scraper.distributed.addon import redis_problem
+
+        if problem := redis_problem(os.environ["AKHBAR_REDIS_URL"]):
+            raise CliError(problem)
     if args.database:
         settings["AKHBAR_DATABASE_URL"] = args.database
     if replay:

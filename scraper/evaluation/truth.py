@@ -14,9 +14,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from scraper.text import clean_text
+from scraper.yaml_data import load_yaml
 
 AGENCIES_FILE = resources.files("scraper") / "data" / "agencies.yaml"
 
@@ -101,7 +100,7 @@ def _truth(path: Path, page: Path, data: dict[str, object]) -> Truth:
 def _agency_rows() -> dict[str, str]:
     """Every spelling in the agencies table (cleaned) -> its row's canonical name."""
     try:
-        rows = yaml.safe_load(AGENCIES_FILE.read_text(encoding="utf-8")) or []
+        rows = load_yaml(AGENCIES_FILE.read_text(encoding="utf-8")) or []
     except OSError:
         return {}
     spellings: dict[str, str] = {}

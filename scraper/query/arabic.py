@@ -24,9 +24,10 @@ from importlib import resources
 from typing import Any
 
 import snowballstemmer
-import yaml
 
-_DATA: dict[str, Any] = yaml.safe_load(resources.files("scraper.data").joinpath("search.yaml").read_text("utf-8"))
+from scraper.yaml_data import load_yaml
+
+_DATA: dict[str, Any] = load_yaml(resources.files("scraper.data").joinpath("search.yaml").read_text("utf-8"))
 _REMOVED = re.compile(f"[{_DATA['removed']}]")
 _LETTERS = str.maketrans({key: value for key, value in _DATA["letters"].items()})
 _ARTICLES: tuple[str, ...] = tuple(sorted(_DATA["article_prefixes"], key=len, reverse=True))

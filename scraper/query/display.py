@@ -7,15 +7,15 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-import yaml
 from hijridate import Gregorian
 
 from scraper.query.filters import site_zone
+from scraper.yaml_data import load_yaml
 
 
 @cache
 def _hijri_months() -> list[str]:
-    data = yaml.safe_load(resources.files("scraper.data").joinpath("search.yaml").read_text("utf-8"))
+    data = load_yaml(resources.files("scraper.data").joinpath("search.yaml").read_text("utf-8"))
     return list(data["hijri_months"])
 
 

@@ -19,7 +19,6 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from hijridate import Hijri
 from sqlalchemy import Connection, and_, false, func, or_, select
 
@@ -28,6 +27,7 @@ from scraper.dates import parse_iso
 from scraper.extract.data import AGENCIES, agency_for
 from scraper.query.arabic import fold
 from scraper.sites.registry import SITES
+from scraper.yaml_data import load_yaml
 
 _DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*([hH]|هـ)?\s*$")
 SORTS = ("relevance", "newest", "oldest")
@@ -104,7 +104,7 @@ def parse_bound(text: str | None, name: str = "date") -> Bound | None:
 
 @cache
 def _countries() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("scraper.data").joinpath("countries.yaml").read_text("utf-8"))
+    return load_yaml(resources.files("scraper.data").joinpath("countries.yaml").read_text("utf-8"))
 
 
 def country_codes(value: str) -> set[str]:

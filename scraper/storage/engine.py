@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from scraper.storage.prepare import dump_json, load_json
+from scraper.storage.json_codec import dump_json, load_json
 
 # A reader or second writer waits this long for the SQLite write lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 60_000

@@ -7,14 +7,12 @@ programs detect UTF-8 instead of showing mojibake.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
 from typing import IO, Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 FORMATS = ("jsonl", "csv", "parquet")
 CSV_COLUMNS = (
@@ -24,22 +22,29 @@ CSV_COLUMNS = (
     "image_url", "body", "content_hash", "story_cluster", "revisions", "first_seen_at", "last_seen_at",
 )  # fmt: skip
 LIST_SEPARATOR = " | "
-_TEXT = pa.string()
-_TIME = pa.timestamp("us", tz="UTC")
-PARQUET_SCHEMA = pa.schema(
-    [
-        ("id", pa.int64()), ("site", _TEXT), ("canonical_url", _TEXT), ("url", _TEXT), ("title", _TEXT),
-        ("subtitle", _TEXT), ("published_at", _TIME), ("published_raw", _TEXT), ("published_calendar", _TEXT),
-        ("published_local", _TEXT), ("published_precision", _TEXT), ("published_zone_source", _TEXT),
-        ("updated_at", _TIME), ("section", _TEXT), ("language", _TEXT), ("authors", pa.list_(_TEXT)),
-        ("sources", pa.list_(pa.struct([("name", _TEXT), ("canonical", _TEXT)]))),
-        ("captions", pa.list_(pa.struct([("text", _TEXT), ("credit", _TEXT), ("image_url", _TEXT)]))),
-        ("tags", pa.list_(_TEXT)), ("image_url", _TEXT), ("body", _TEXT),
-        ("blocks", pa.list_(pa.struct([("kind", _TEXT), ("text", _TEXT)]))), ("content_hash", _TEXT),
-        ("story_cluster", pa.int64()), ("revisions", pa.int32()), ("first_seen_at", _TIME),
-        ("last_seen_at", _TIME),
-    ]
-)  # fmt: skip
+
+
+@functools.cache
+def parquet_schema() -> Any:
+    """The Parquet columns (a function: pyarrow is imported only by a Parquet export)."""
+    import pyarrow as pa
+
+    text = pa.string()
+    time = pa.timestamp("us", tz="UTC")
+    return pa.schema(
+        [
+            ("id", pa.int64()), ("site", text), ("canonical_url", text), ("url", text), ("title", text),
+            ("subtitle", text), ("published_at", time), ("published_raw", text), ("published_calendar", text),
+            ("published_local", text), ("published_precision", text), ("published_zone_source", text),
+            ("updated_at", time), ("section", text), ("language", text), ("authors", pa.list_(text)),
+            ("sources", pa.list_(pa.struct([("name", text), ("canonical", text)]))),
+            ("captions", pa.list_(pa.struct([("text", text), ("credit", text), ("image_url", text)]))),
+            ("tags", pa.list_(text)), ("image_url", text), ("body", text),
+            ("blocks", pa.list_(pa.struct([("kind", text), ("text", text)]))), ("content_hash", text),
+            ("story_cluster", pa.int64()), ("revisions", pa.int32()), ("first_seen_at", time),
+            ("last_seen_at", time),
+        ]
+    )  # fmt: skip
 
 
 def _iso(value: Any) -> Any:
@@ -82,13 +87,17 @@ def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[
 
 def write_parquet(records: Iterable[dict[str, Any]], path: str, *, chunk: int = 5000) -> int:
     """One row group per chunk, so memory holds one chunk whatever the article count."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = parquet_schema()
     count = 0
-    with pq.ParquetWriter(path, PARQUET_SCHEMA, compression="zstd") as writer:
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for rows in _chunks(records, chunk):
-            writer.write_table(pa.Table.from_pylist(rows, schema=PARQUET_SCHEMA))
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
             count += len(rows)
         if count == 0:
-            writer.write_table(PARQUET_SCHEMA.empty_table())
+            writer.write_table(schema.empty_table())
     return count
 
 

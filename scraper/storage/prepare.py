@@ -20,10 +20,9 @@ from dataclasses import fields, is_dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from scraper.article import Article
 from scraper.storage import dedup
+from scraper.storage.json_codec import dump_json, load_json  # noqa: F401  (re-exported)
 
 ZLIB_LEVEL = 1  # level 6 gave pages ~16% smaller at twice the CPU, and it was the bottleneck
 # Fields that make a revision: a change in any of them is an edit worth keeping.
@@ -32,24 +31,6 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 Sketch = tuple[bytes, list[int]]
 # (body, content hash, revision hash, revision record as JSON, blocks as JSON)
 Prepared = tuple[str, str, str, str, str]
-
-
-def dump_json(value: Any) -> str:
-    """JSON text of ``value``, Arabic kept as UTF-8 (the engine's serializer, see ``make_engine``).
-    orjson, 5-10x faster than the json module; what it refuses (str subclasses as keys, integers
-    past 64 bits ...) goes through the json module."""
-    try:
-        return orjson.dumps(value).decode("utf-8")
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False)
-
-
-def load_json(text: str | bytes) -> Any:
-    """The value of JSON text; NaN and Infinity (which the json module writes) via the json module."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def page(body: bytes) -> tuple[str, bytes]:
