@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
+from sqlalchemy import Engine
 
 from scraper.middlewares.contact import contact_user_agent
 from scraper.sites.registry import get_site
@@ -129,3 +130,33 @@ def test_the_contact_address_goes_into_the_user_agent_comment() -> None:
     assert contact_user_agent(base, "") == base
     with pytest.raises(ValueError, match="control characters"):
         contact_user_agent(base, "a@b\nX-Evil: 1")
+
+
+def test_stored_urls_are_known_and_recent_ones_due_for_a_revisit(database_url: str, engine: Engine) -> None:
+    from scraper.article import CrawlItem, FetchedPage
+    from scraper.extract import extract
+    from scraper.spiders.known import KnownArticles
+    from scraper.storage.writer import ArticleWriter
+    from tests.support.ops_pages import article_html
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    stories = {"https://www.alaraby.com/news/old": now - timedelta(days=20),
+               "https://www.alaraby.com/news/fresh": now - timedelta(hours=3)}
+    seen = now - timedelta(hours=2, minutes=30)  # fetched 30 minutes after the fresh one appeared
+    items = []
+    for url, published in stories.items():
+        body = article_html(url, "خبر", published)
+        page = FetchedPage(url=url + "?from=feed", status=200, headers={}, body=body, fetched_at=seen)
+        items.append(CrawlItem(page=page, article=extract(body, url + "?from=feed", seen)))
+    writer = ArticleWriter(engine)
+    writer.store(items)
+    writer.close()
+    known = KnownArticles(database_url, (1, 6, 24))
+    known.prefetch([*stories, "https://www.alaraby.com/news/other"])
+    try:
+        assert known.decision("https://www.alaraby.com/news/old") == "known"
+        assert known.decision("https://www.alaraby.com/news/fresh") == "revisit"  # its 1 h point has passed
+        assert known.decision("https://www.alaraby.com/news/fresh?from=feed") == "revisit"  # by its fetched URL
+        assert known.decision("https://www.alaraby.com/news/other") == "new"
+    finally:
+        known.close()

@@ -127,8 +127,9 @@ def test_a_folder_counts_stored_dropped_and_failed_pages(tmp_path: Path, capsys:
     assert failures[0].error.startswith("not an article: ")
 
 
-def test_a_replay_folder_stores_what_the_crawl_of_it_stores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = _db(tmp_path)
+def test_a_replay_folder_stores_what_the_crawl_of_it_stores(database_url: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    db = database_url  # SQLite, and PostgreSQL when a server is given
     assert akhbar(["ingest", str(DEMO), "--database", db]) == 0
     assert capsys.readouterr().out == (
         "ingested 7 pages: 5 stored (5 new, 5 revisions), 2 dropped (not articles), 0 failed; "
