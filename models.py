@@ -3,7 +3,7 @@
 Migrations under ``scraper/storage/migrations`` build exactly these tables (a test compares
 them). Operators write SQL against the table names, so they are part of the public contract:
 ``site``, ``article``, ``article_revision``, ``caption``, ``source_attribution``, ``author``,
-``tag``, ``raw_page``, ``crawl_run``, ``extraction_failure`` (plus ``minhash_bucket`` for
+``tag``, ``raw_page``, ``crawl_run``, ``crawl_health``, ``extraction_failure`` (plus ``minhash_bucket`` for
 near-duplicate lookup and ``reparse_run`` for resumable re-extraction).
 
 Every instant is stored in UTC and read back time-zone aware, on SQLite too.
@@ -257,6 +257,32 @@ class CrawlRun(Base):
     download_failures: Mapped[int] = mapped_column(default=0, server_default="0")  # of the failures
     items_spooled: Mapped[int] = mapped_column(default=0, server_default="0")  # kept in a spool file, not stored
     detail: Mapped[str | None] = mapped_column(Text)  # one line: why the run stopped early
+
+
+class CrawlHealth(Base):
+    """What one run measured, for comparing it with the site's recent runs (scraper/operations/health.py).
+
+    ``with_*`` count the run's stored articles that have the field; ``state`` is ok, degraded or
+    new (too few earlier runs to compare with); ``drops`` lists what fell beyond the tolerance.
+    """
+
+    __tablename__ = "crawl_health"
+
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"), primary_key=True)
+    site: Mapped[str] = mapped_column(String(100), index=True)
+    checked_at: Mapped[datetime]
+    pages_fetched: Mapped[int]
+    http_errors: Mapped[int]  # responses of status 400 and above, and downloads that failed
+    articles: Mapped[int]
+    extraction_failures: Mapped[int]  # pages fetched but dropped (not an article, unusable extraction)
+    with_title: Mapped[int]
+    with_body: Mapped[int]
+    with_date_time: Mapped[int]  # a publication date precise to the minute or second
+    with_captions: Mapped[int]
+    with_sources: Mapped[int]
+    with_authors: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16))
+    drops: Mapped[list[Any]]  # [{"measure": "captions", "value": 0.1, "usual": 0.8}, ...]
 
 
 class ExtractionFailure(Base):

@@ -69,6 +69,17 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.store.StorePipeline": 300,
 }
+EXTENSIONS = {
+    # Each run's measures and health against the site's history (akhbar health).
+    "scraper.operations.monitor.HealthMonitor": 500,
+    # Live progress on a terminal, else a summary line every AKHBAR_PROGRESS_INTERVAL s; it
+    # replaces Scrapy's own "Crawled N pages" line.
+    "scraper.operations.crawl_progress.CrawlProgress": 510,
+    "scrapy.extensions.logstats.LogStats": None,
+}
+# auto (live on a terminal, else log lines), live, log or off
+AKHBAR_PROGRESS = _env("AKHBAR_PROGRESS", "auto")
+AKHBAR_PROGRESS_INTERVAL = _env("AKHBAR_PROGRESS_INTERVAL", "30")
 DOWNLOADER_MIDDLEWARES = {
     # Before everything else, so a replayed response never touches the network stack.
     "scraper.replay.ReplayMiddleware": 50,
@@ -78,6 +89,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries wait (Retry-After, or a backoff) instead of going out at once.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.retry.WaitingRetryMiddleware": 550,
+    # Redirect loops and off-site redirects reach the errback (a failure row), not silence.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scraper.middlewares.redirect.RecordedRedirectMiddleware": 600,
 }
 
 USER_AGENT = "akhbar/0.1 (+https://github.com/akhbar-news/akhbar)"

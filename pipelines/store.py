@@ -27,6 +27,7 @@ from scrapy.http import Response
 
 from pipelines.normalize import strip_controls
 from scraper.article import CrawlItem
+from scraper.masking import install_log_masking
 from scraper.storage.engine import make_engine
 from scraper.storage.migrate import upgrade
 from scraper.storage.spool import Spool, default_folder, replay_pending
@@ -77,6 +78,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        install_log_masking()  # `scrapy crawl` too: no database password in any log line
         settings = crawler.settings
         url = settings.get("AKHBAR_DATABASE_URL", "sqlite:///data/akhbar.db")
         retries = settings.getint("AKHBAR_STORE_RETRIES", len(RECONNECT_DELAYS))

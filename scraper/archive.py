@@ -7,6 +7,10 @@ Three layouts are understood, so users can replay whatever they saved:
 * a plain mirror folder as ``wget --mirror`` writes it: ``<host>/<path>`` with ``index.html``
   for a path ending in ``/``;
 * a WARC file (``.warc`` or ``.warc.gz``): its ``response`` records, indexed by target URI.
+
+A folder archive never serves a file outside its folder: a manifest ``file`` that climbs out
+(``../``), is absolute, or is a symlink to somewhere else is refused when the archive is opened,
+and checked again (symlinks resolved) before each read.
 """
 
 from __future__ import annotations
@@ -24,6 +28,14 @@ from scraper.dates import parse_iso
 
 class ArchiveError(Exception):
     """The archive path is missing or unreadable: the message says which and why."""
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, with every symlink resolved, is ``root`` or below it."""
+    try:
+        return path.resolve(strict=True).is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):  # missing, or a symlink loop
+        return False
 
 
 @dataclass(slots=True)
@@ -88,6 +100,9 @@ class ResponseArchive:
         if self._warc:
             return _read_warc_record(self.root, entry)
         assert entry.path is not None
+        if not inside(self.root, entry.path):  # a symlink swapped after the archive was opened
+            raise ArchiveError(f"replay archive {self.root}: {entry.path.name} now points outside the archive; "
+                               "refused")
         return SavedResponse(entry.url, entry.status, entry.headers, entry.path.read_bytes(), entry.fetched_at)
 
     def _mirror_entry(self, url: str) -> _Entry | None:
@@ -100,7 +115,7 @@ class ResponseArchive:
             candidates.append(self.root / parts.netloc / relative / "index.html")
             candidates.append(self.root / parts.netloc / f"{relative}.html")
         for candidate in candidates:
-            if candidate.is_file() and candidate.resolve().is_relative_to(self.root.resolve()):
+            if candidate.is_file() and inside(self.root, candidate):
                 return _Entry(url=url, path=candidate)
         return None
 
@@ -118,6 +133,8 @@ def _read_manifest(manifest: Path) -> dict[str, _Entry]:
             continue
         try:
             row = json.loads(line)
+            if not isinstance(row["file"], str) or not row["file"]:
+                raise TypeError("file must be a path relative to the archive folder")
             entry = _Entry(
                 url=row["url"],
                 path=root / row["file"],
@@ -131,7 +148,13 @@ def _read_manifest(manifest: Path) -> dict[str, _Entry]:
             raise ArchiveError(
                 f"{manifest}:{number}: not a manifest row ({error}); each line needs url and file"
             ) from error
-        if not entry.path or not entry.path.is_file():
+        assert entry.path is not None
+        if Path(row["file"]).is_absolute() or not inside(root, entry.path.parent) or (
+            entry.path.exists() and not inside(root, entry.path)
+        ):
+            raise ArchiveError(f"{manifest}:{number}: file {row['file']!r} is outside the archive folder "
+                               "(absolute, ../ or a symlink out); refused: keep saved pages inside the folder")
+        if not entry.path.is_file():
             raise ArchiveError(f"{manifest}:{number}: file {row['file']} is missing from the archive")
         entries[_key(entry.url)] = entry
     return entries

@@ -12,11 +12,11 @@ import logging
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 
-from scraper.archive import ResponseArchive
+from scraper.archive import ArchiveError, ResponseArchive
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,11 @@ class ReplayMiddleware:
         return cls(archive, misses_to_network=misses == "network")
 
     def process_request(self, request: Request, spider: object = None) -> Response | None:
-        saved = self.archive.get(request.url)
+        try:
+            saved = self.archive.get(request.url)
+        except ArchiveError as error:  # a file that points out of the archive: never read it
+            logger.error("%s", error)
+            raise IgnoreRequest(str(error)) from None
         if saved is None:
             self.misses += 1
             if self.misses_to_network:

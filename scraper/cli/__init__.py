@@ -7,7 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from scraper.cli.common import CliError
+from scraper.cli.common import CliError, os_error_line
+from scraper.masking import install_log_masking, mask_secrets
 
 # Each module registers its sub-commands; keep this list in the order of `akhbar --help`.
 COMMAND_MODULES = (
@@ -18,6 +19,7 @@ COMMAND_MODULES = (
     "scraper.cli.evaluate",
     "scraper.cli.articles", "scraper.cli.reparse", "scraper.cli.db",  # list, show, export; reparse; db
     "scraper.cli.search", "scraper.cli.stats", "scraper.cli.serve",  # querying: search, stats, web reader
+    "scraper.cli.health", "scraper.cli.schedule",  # operations: site health, scheduled crawls
 )
 
 
@@ -36,15 +38,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # Arabic output even under a C locale
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    install_log_masking()  # no database password in any log line
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except CliError as error:
-        print(f"akhbar {args.command}: {error}", file=sys.stderr)
+        print(f"akhbar {args.command}: {mask_secrets(str(error))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"akhbar {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        hint = f", {interrupt.args[0]}" if interrupt.args else ""  # e.g. how to resume
+        print(f"akhbar {args.command}: interrupted{hint}", file=sys.stderr)
         return 130
+    except OSError as error:  # a file or folder problem no command foresaw: still one line
+        print(f"akhbar {args.command}: {mask_secrets(os_error_line(error))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from scraper.cli.common import CliError, dump_json
+from scraper.cli.common import CliError, dump_json, os_error_line, writable_output
 from scraper.cli.db import add_database_argument, open_database, parse_date
 from scraper.query.detail import revisions
 from scraper.query.filters import agency_spellings
@@ -196,11 +196,16 @@ def run_export(args: argparse.Namespace) -> int:
         raise CliError("parquet is binary: give a file with --output, e.g. --output articles.parquet")
     if args.bom and args.format != "csv":
         raise CliError("--bom only applies to --format csv")
+    if args.output:
+        writable_output(args.output)
     engine = open_database(args)
+    from scraper.operations.progress import Progress
+
+    progress = Progress("export", ("articles",)).start()
     try:
         _match_query(filters, engine)
         with Session(engine) as session:
-            records = iter_records(session, filters)
+            records = progress.track(iter_records(session, filters))
             if args.format == "parquet":
                 count = export.write_parquet(records, args.output)
             elif args.output:
@@ -211,7 +216,10 @@ def run_export(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `akhbar export | head`: the reader has all it wants
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit, so no error at flush
         return 0
+    except OSError as error:  # the disk filled up, or the folder went away while writing
+        raise CliError(f"cannot write the export: {os_error_line(error)}") from None
     finally:
+        progress.finish(always=False)  # the live line, or the last log line of a long run
         engine.dispose()
     print(f"exported {count} articles" + (f" to {args.output}" if args.output else ""), file=sys.stderr)
     return 0

@@ -18,7 +18,7 @@ from scraper.cli.crawl_outcome import (
     open_replay,
     replay_problem,
 )
-from scraper.cli.db import checked_url, database_url
+from scraper.cli.db import database_url, reachable_database
 from scraper.sites.registry import SITES, UnknownSiteError, get_site
 from scraper.spiders.arguments import CrawlArguments, SpiderArgumentError
 
@@ -44,7 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     crawl.add_argument("--refetch", action="store_true",
                        help="fetch stored articles again too (default: only new URLs and due re-visits)")
     crawl.add_argument("--replay", default=None, help="answer requests from this saved folder or WARC file")
+    crawl.add_argument("--deadline", default=None, metavar="SECONDS",
+                       help="stop the crawl after this many seconds, exit 1 (default: $AKHBAR_DEADLINE, 0: none)")
     crawl.add_argument("--database", default=None, help="SQLAlchemy URL (default: $AKHBAR_DATABASE_URL)")
+    crawl.add_argument("--resume", action="store_true",
+                       help="continue this site's interrupted run (job folder jobs/SITE beside the database)")
     crawl.set_defaults(func=run_crawl_command)
 
     demo = subparsers.add_parser(
@@ -111,7 +115,8 @@ def _spider_for(site: str) -> tuple[str, dict[str, Any]]:
 
 def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     settings: dict[str, Any] = {}
-    checked_url(database_url(args))  # a bad URL is one line here, not a traceback from the pipeline
+    # A bad URL, a server down or a read-only data folder: one line here, not a traceback from the pipeline.
+    reachable_database(database_url(args))
     if args.database:
         settings["AKHBAR_DATABASE_URL"] = args.database
     if replay:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from alembic.util import CommandError as AlembicCommandError
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from scraper.cli.common import CliError
 from scraper.dates import parse_iso
+from scraper.masking import mask_url
 from scraper.storage.engine import make_engine, sqlite_path
-from scraper.storage.migrate import current_revision, head_revision, upgrade
+from scraper.storage.migrate import current_revision, head_revision, known_revisions, upgrade
 
 DEFAULT_DATABASE_URL = "sqlite:///data/akhbar.db"
 
@@ -39,8 +43,50 @@ def checked_url(url: str) -> str:
     try:
         make_url(url).get_dialect().import_dbapi()  # a missing driver is a user error too
     except (SQLAlchemyError, ValueError, ImportError) as error:
-        raise CliError(f"{url!r} is not a usable database URL ({first_line(error)}); "
+        raise CliError(f"{mask_url(url)!r} is not a usable database URL ({first_line(error)}); "
                        "e.g. sqlite:///data/akhbar.db or postgresql+psycopg://user@host/db") from None  # fmt: skip
+    return url
+
+
+def writable_folder(folder: Path, what: str) -> None:
+    """A one-line CliError unless files can be created in ``folder`` (made when missing).
+
+    Tried for real, not with os.access: root passes access checks on a read-only mount or an
+    immutable folder, and the crawl would then fail inside Scrapy with a traceback."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise CliError(f"cannot write in {what} {folder} ({error.strerror or error}): make it writable, "
+                       "or put the database elsewhere with --database sqlite:///PATH") from None  # fmt: skip
+
+
+def reachable_database(url: str) -> str:
+    """``url`` when a crawl or a migration can write there, else a one-line CliError: the SQLite
+    file's folder (which also holds the spool and the migration lock) must be writable, a server
+    must answer."""
+    checked_url(url)
+    path = sqlite_path(url)
+    if path is not None:
+        writable_folder(path.parent, "the data folder")
+        try:
+            if path.exists():
+                with path.open("r+b"):
+                    pass
+        except OSError as error:
+            raise CliError(f"cannot write the database {path} ({error.strerror or error}): make it writable, "
+                           "or give another with --database") from None  # fmt: skip
+        return url
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as error:
+        raise CliError(f"cannot reach the database {mask_url(url)}: {first_line(error)}; start the server "
+                       "or fix --database / AKHBAR_DATABASE_URL") from None  # fmt: skip
+    finally:
+        engine.dispose()
     return url
 
 
@@ -92,12 +138,17 @@ def register(subparsers: Any) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    engine = _engine(database_url(args))
+    engine = _engine(reachable_database(database_url(args)))
     try:
         upgrade(engine, args.revision)
         print(f"database {engine.url} is at schema {current_revision(engine)}")
     except SQLAlchemyError as error:
         raise CliError(f"cannot upgrade {engine.url}: {first_line(error)}") from None
+    except AlembicCommandError as error:  # an unknown --revision
+        raise CliError(f"--revision {args.revision}: {first_line(error)}; the migrations are "
+                       f"{', '.join(known_revisions())} (or head)") from None  # fmt: skip
+    except OSError as error:  # the migration lock file beside the database
+        raise CliError(f"cannot upgrade {engine.url}: {error.strerror or error} ({error.filename})") from None
     finally:
         engine.dispose()
     return 0

@@ -65,9 +65,8 @@ def run(args: argparse.Namespace) -> int:
     notice = None
     if args.no_trafilatura:
         runners.pop("trafilatura")
-    elif problem := trafilatura_problem():
-        runners.pop("trafilatura")
-        notice = f"akhbar alone: {problem}"
+    elif problem := trafilatura_problem():  # the comparison asked for cannot run: say so, do nothing
+        raise CliError(f"{problem}; or add --no-trafilatura to score akhbar alone")
     results = evaluate(truths, variants, runners, repeat=args.repeat)
     if args.format == "json":
         print(dump_json(as_json(results, notice=notice)))

@@ -24,12 +24,10 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_reparse)
 
 
-def _print_progress(status: ReparseStatus) -> None:
-    line = f"reparse: {status.pages}/{status.total} pages, {status.changed} changed, {status.failures} not articles"
-    if sys.stderr.isatty():
-        print("\r" + line, end="", file=sys.stderr, flush=True)
-    else:
-        print(line, file=sys.stderr, flush=True)
+def _progress() -> Any:
+    from scraper.operations.progress import Progress
+
+    return Progress("reparse", ("pages", "changed", "not articles")).start()
 
 
 def run_reparse(args: argparse.Namespace) -> int:
@@ -41,6 +39,12 @@ def run_reparse(args: argparse.Namespace) -> int:
 
     since = parse_date(args.since)
     engine = open_database(args)
+    progress = _progress()
+
+    def show(status: ReparseStatus) -> None:
+        progress.update(total=status.total, pages=status.pages, changed=status.changed,
+                        **{"not articles": status.failures})
+
     try:
         status = reparse(
             engine,
@@ -51,15 +55,15 @@ def run_reparse(args: argparse.Namespace) -> int:
             check=ValidatePipeline().problem,
             batch_size=args.batch,
             restart=args.restart,
-            progress=_print_progress,
+            progress=show,
         )
     except KeyboardInterrupt:
-        print("\nreparse interrupted: run the same command again to resume", file=sys.stderr)
-        raise
+        if sys.stderr.isatty():
+            print(file=sys.stderr)  # end the progress line
+        raise KeyboardInterrupt("resume with the same command (akhbar reparse ...)") from None
     finally:
+        progress.finish()  # the live line's last state, or the same as one log line
         engine.dispose()
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
     resumed = " (resumed)" if status.resumed else ""
     print(f"reparsed {status.pages} pages{resumed}: {status.changed} articles changed, {status.failures} not articles")
     return 0

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from scraper.cli.db import add_database_argument, database_url, open_database
+from scraper.masking import mask_url
 
 
 def register(subparsers: Any) -> None:
@@ -23,6 +24,6 @@ def run_serve(args: argparse.Namespace) -> int:
 
     open_database(args).dispose()  # a missing or outdated database is a one-line error, before binding
     app = create_app(database_url(args))
-    print(f"akhbar: reading {database_url(args)}; open http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    print(f"akhbar: reading {mask_url(database_url(args))}; open http://{args.host}:{args.port}/ (Ctrl-C stops)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

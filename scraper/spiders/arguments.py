@@ -16,6 +16,7 @@ class SpiderArgumentError(ValueError):
 class CrawlArguments:
     max_articles: int = 0  # 0 = no limit
     since: datetime | None = None  # skip sitemap/feed entries last modified before this instant
+    deadline: float = 0.0  # close the crawl (reason "deadline") after this many seconds; 0 = none
     until: datetime | None = None  # skip entries published at or after this instant
 
     @classmethod
@@ -24,6 +25,7 @@ class CrawlArguments:
         *,
         max_articles: str | int | None = None,
         since: str | datetime | None = None,
+        deadline: str | float | None = None,
         until: str | datetime | None = None,
         limit: str | int | None = None,
     ) -> CrawlArguments:
@@ -35,7 +37,7 @@ class CrawlArguments:
         end = _parse_moment(until, "until", end_of_day=True)
         if start is not None and end is not None and end <= start:
             raise SpiderArgumentError(f"until ({until}) must be later than since ({since})")
-        return cls(max_articles=count, since=start, until=end)
+        return cls(max_articles=count, since=start, until=end, deadline=_parse_seconds(deadline))
 
     def in_window(self, moment: datetime | None) -> bool:
         """Whether an entry dated ``moment`` belongs to the run; an unknown date always does."""
@@ -72,3 +74,15 @@ def _parse_moment(value: str | datetime | None, name: str, *, end_of_day: bool =
     if end_of_day and str(value).strip().replace("-", "").isdigit():
         moment += timedelta(days=1)
     return moment
+
+
+def _parse_seconds(value: str | float | None) -> float:
+    if value in (None, ""):
+        return 0.0
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise SpiderArgumentError(f"deadline must be a number of seconds, got {value!r}") from None
+    if not seconds >= 0 or seconds == float("inf"):  # NaN fails the comparison
+        raise SpiderArgumentError(f"deadline must be 0 (none) or a positive number of seconds, got {value!r}")
+    return seconds

@@ -57,13 +57,14 @@ class SiteSpider(scrapy.Spider):
             raise ValueError("which site? run: scrapy crawl site -a site=NAME (akhbar sites lists the names)")
         # A Site object is accepted too, for crawling a site that is not (yet) declared.
         self.site: Site = chosen if isinstance(chosen, Site) else get_site(chosen)
-        self.arguments = CrawlArguments.parse(max_articles=max_articles, since=since, until=until, limit=limit)
+        self.arguments = CrawlArguments.parse(
+            max_articles=max_articles, since=since, until=until, limit=limit, deadline=deadline
+        )
         self.allowed_domains = list(self.site.domains)
         self._domains = tuple(normalize_host(domain) for domain in self.site.domains)
         self._article_path = re.compile(self.site.article_url) if self.site.article_url else None
         self._requested_articles = 0
         self._requested_sitemaps = 0
-        self._deadline_arg = deadline
         self._deadline_call: Any = None
         self._pool: ExtractionPool | None = None
         self._known: KnownArticles | bool | None = False  # False: not opened yet; None: incremental off
@@ -93,11 +94,9 @@ class SiteSpider(scrapy.Spider):
 
     def _start_deadline(self) -> None:
         """Close the spider with reason ``deadline`` after ``-a deadline=S`` or AKHBAR_DEADLINE seconds."""
-        raw = self._deadline_arg if self._deadline_arg not in (None, "") else self._setting("AKHBAR_DEADLINE", 0)
-        try:
-            seconds = float(raw)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise ValueError(f"deadline {raw!r} is not a number of seconds") from None
+        seconds = self.arguments.deadline
+        if not seconds and hasattr(self, "settings"):
+            seconds = CrawlArguments.parse(deadline=self.settings.get("AKHBAR_DEADLINE")).deadline
         if seconds <= 0:
             return
         from twisted.internet import reactor
@@ -126,8 +125,12 @@ class SiteSpider(scrapy.Spider):
         """Errback of every request: a download that failed for good leaves a failure row."""
         request = failure.request  # type: ignore[attr-defined]
         status, reason = download_failure(failure.value, self._setting("DOWNLOAD_TIMEOUT", 180))
-        logger.warning("Download failed: %s: %s", request.url, reason)
-        page = FetchedPage(url=request.url, status=status, headers={}, body=b"", fetched_at=datetime.now(UTC))
+        # The row is the URL the crawl asked for (the one a later run tries again), not a redirect's.
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        if asked != request.url and request.url not in reason:
+            reason = f"{reason} (after redirects to {request.url})"
+        logger.warning("Download failed: %s: %s", asked, reason)
+        page = FetchedPage(url=asked, status=status, headers={}, body=b"", fetched_at=datetime.now(UTC))
         yield CrawlItem(page=page, problem=reason, stage="download")
 
     def _refused(self, url: str, reason: str, stage: str = "download") -> CrawlItem:

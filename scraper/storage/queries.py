@@ -57,8 +57,10 @@ def _conditions(filters: ArticleFilter) -> list[Any]:
     if filters.matching is not None:
         conditions.append(Article.id.in_(filters.matching))
     elif filters.query:
-        pattern = f"%{filters.query}%"
-        conditions.append(or_(Article.title.like(pattern), Article.body.like(pattern)))
+        # The text itself, not a pattern: % and _ typed by a user match only themselves.
+        escaped = filters.query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        conditions.append(or_(Article.title.like(pattern, escape="\\"), Article.body.like(pattern, escape="\\")))
     return conditions
 
 

@@ -28,9 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy.engine import make_url
-
 from scraper.article import Article, Block, Caption, CrawlItem, FetchedPage, SourceCredit
+from scraper.masking import mask_url
 from scraper.storage.engine import sqlite_path
 from scraper.storage.writer import ArticleWriter, Failure
 
@@ -46,7 +45,7 @@ class SpoolError(Exception):
 
 def masked(url: str) -> str:
     """The database URL with its password hidden: what a spool header may keep."""
-    return make_url(url).render_as_string(hide_password=True)
+    return mask_url(url)
 
 
 def default_folder(database_url: str) -> Path:

@@ -46,6 +46,7 @@ from models import (
     UTCDateTime,
 )
 from scraper.article import Article, CrawlItem, FetchedPage
+from scraper.masking import mask_secrets
 from scraper.query import index as search_index
 from scraper.storage import dedup, prepare
 from scraper.storage.engine import sqlite_path, writer_engine
@@ -936,6 +937,7 @@ def finish_crawl_run(
     """Close a run's row. Its counts were added batch by batch (``counts`` adds to them)."""
     table = CrawlRun.__table__
     values: dict[Any, Any] = {table.c[name]: table.c[name] + n for name, n in (counts or {}).items()}
+    detail = mask_secrets(detail) if detail else detail  # an error may quote a database URL
     values.update({table.c.finished_at: datetime.now(UTC), table.c.finish_reason: reason, table.c.detail: detail})
     statement = update(CrawlRun).where(CrawlRun.id == run_id).values(values)
     try:
@@ -963,5 +965,5 @@ def read_crawl_run(engine: Engine, run_id: int) -> dict[str, Any] | None:
 def one_line(error: BaseException) -> str:
     """``Type: first line of the message`` of an error (the driver's own error for SQLAlchemy's)."""
     origin = getattr(error, "orig", None) or error
-    lines = str(origin).strip().splitlines()
+    lines = mask_secrets(str(origin)).strip().splitlines()
     return f"{type(origin).__name__}: {lines[0] if lines else 'no message'}"
