@@ -219,10 +219,14 @@ def test_spool_files_named_or_pending_are_stored_and_removed(tmp_path: Path, cap
                 result="both articles stored, both files removed")
 
 
-def test_ingest_runs_are_listed_by_akhbar_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_runs_are_listed_by_akhbar_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AKHBAR_PROGRESS_INTERVAL", "0")  # off a terminal: a progress line after every page
     db = _db(tmp_path)
     assert akhbar(["ingest", str(DEMO), "--database", db]) == 0
-    capsys.readouterr()
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("ingest: 1 pages, ")
+    assert err[-1].startswith("ingest: 7 pages, 5 stored, 2 dropped, 0 failed; ") and err[-1].endswith("(finished)")
     assert akhbar(["runs", "--format", "json", "--database", db]) == 0
     [run] = json.loads(capsys.readouterr().out)
     assert {k: run[k] for k in ("site", "pages", "stored", "new", "revised", "dropped", "errors", "finish_reason")} == {
