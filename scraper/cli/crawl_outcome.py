@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scraper.archive import ArchiveError, ResponseArchive
 from scraper.cli.common import CliError
-from scraper.sites.base import Site
+
+if TYPE_CHECKING:
+    from scraper.archive import ResponseArchive
+    from scraper.sites.base import Site
 
 EXIT_CODES_HELP = """exit status:
   0  the run did its work: articles stored, or nothing new on a site that answered
@@ -46,6 +48,8 @@ def crawlable_problem(site: Site) -> str | None:
 
 def open_replay(path: str) -> ResponseArchive:
     """The replay archive at ``path``, or a CliError when it is missing, unreadable or empty."""
+    from scraper.archive import ArchiveError, ResponseArchive
+
     try:
         archive = ResponseArchive.open(path)
     except ArchiveError as error:
