@@ -306,3 +306,13 @@ def test_a_contact_with_a_line_break_is_refused(capsys: pytest.CaptureFixture[st
     monkeypatch.setenv("AKHBAR_CONTACT", "ops@example.org\r\nX-Evil: 1")
     assert akhbar(["crawl", "alaraby"]) == 2
     assert "AKHBAR_CONTACT 'ops@example.org\\r\\nX-Evil: 1' has control characters" in capsys.readouterr().err
+
+
+def test_crawl_help_documents_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        akhbar(["crawl", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "exit status:\n  0  the run did its work" in text
+    assert "\n  1  nothing was fetched or stored because of errors" in text
+    assert "\n  2  usage error: unknown site, a site that declares nothing to crawl, a --replay archive" in text

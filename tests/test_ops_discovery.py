@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
+from sqlalchemy import Engine
 
 from scraper.middlewares.contact import contact_user_agent
 from scraper.sites.registry import get_site
@@ -129,3 +130,60 @@ def test_the_contact_address_goes_into_the_user_agent_comment() -> None:
     assert contact_user_agent(base, "") == base
     with pytest.raises(ValueError, match="control characters"):
         contact_user_agent(base, "a@b\nX-Evil: 1")
+
+
+def test_stored_urls_are_known_and_recent_ones_due_for_a_revisit(database_url: str, engine: Engine) -> None:
+    from scraper.article import CrawlItem, FetchedPage
+    from scraper.extract import extract
+    from scraper.spiders.known import KnownArticles
+    from scraper.storage.writer import ArticleWriter
+    from tests.support.ops_pages import article_html
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    stories = {"https://www.alaraby.com/news/old": now - timedelta(days=20),
+               "https://www.alaraby.com/news/fresh": now - timedelta(hours=3)}
+    seen = now - timedelta(hours=2, minutes=30)  # fetched 30 minutes after the fresh one appeared
+    items = []
+    for url, published in stories.items():
+        body = article_html(url, "خبر", published)
+        page = FetchedPage(url=url + "?from=feed", status=200, headers={}, body=body, fetched_at=seen)
+        items.append(CrawlItem(page=page, article=extract(body, url + "?from=feed", seen)))
+    writer = ArticleWriter(engine)
+    writer.store(items)
+    writer.close()
+    known = KnownArticles(database_url, (1, 6, 24))
+    known.prefetch([*stories, "https://www.alaraby.com/news/other"])
+    try:
+        assert known.decision("https://www.alaraby.com/news/old") == "known"
+        assert known.decision("https://www.alaraby.com/news/fresh") == "revisit"  # its 1 h point has passed
+        assert known.decision("https://www.alaraby.com/news/fresh?from=feed") == "revisit"  # by its fetched URL
+        assert known.decision("https://www.alaraby.com/news/other") == "new"
+    finally:
+        known.close()
+
+
+def _judge(stats: dict, **run: int):  # type: ignore[no-untyped-def]
+    from scraper.cli.crawl_outcome import judge
+
+    row = {"articles_stored": 0, "failures": 0, "download_failures": 0, **run}
+    return judge({"finish_reason": "finished", **stats}, row, "https://a.example/x: HTTP 503 after 2 tries")
+
+
+def test_the_exit_status_of_a_finished_run() -> None:
+    ok = {"downloader/response_status_count/200": 3, "robotstxt/response_status_count/200": 1}
+    assert _judge(ok, articles_stored=4).code == 0
+    # The sitemap answered, every article download failed: nothing stored because of errors.
+    outcome = _judge(ok, failures=3, download_failures=3)
+    assert (outcome.code, outcome.reason) == (
+        1, "nothing stored: all 3 article downloads failed (first: https://a.example/x: HTTP 503 after 2 tries)")
+    # Nothing new on a site that answered: the run did its work, even with one broken link.
+    assert _judge({**ok, "akhbar/known_skipped": 40}, failures=1, download_failures=1).code == 0
+    # Every page fetched was judged not an article: no error, the run did its work (health tracks the drop).
+    assert _judge(ok, failures=2).code == 0
+    assert _judge({"robotstxt/response_status_count/200": 1, "downloader/response_status_count/200": 1},
+                  failures=2, download_failures=2).reason == (
+        "nothing fetched: all 2 downloads failed (first: https://a.example/x: HTTP 503 after 2 tries)")
+    assert _judge({**ok, "log_count/ERROR": 2}).reason == "nothing stored: 2 errors were logged (see the log above)"
+    from scraper.cli.crawl_outcome import judge
+
+    assert judge({"finish_reason": "deadline"}, None, None).reason == "the run stopped early (deadline)"

@@ -127,8 +127,9 @@ def test_a_folder_counts_stored_dropped_and_failed_pages(tmp_path: Path, capsys:
     assert failures[0].error.startswith("not an article: ")
 
 
-def test_a_replay_folder_stores_what_the_crawl_of_it_stores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = _db(tmp_path)
+def test_a_replay_folder_stores_what_the_crawl_of_it_stores(database_url: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    db = database_url  # SQLite, and PostgreSQL when a server is given
     assert akhbar(["ingest", str(DEMO), "--database", db]) == 0
     assert capsys.readouterr().out == (
         "ingested 7 pages: 5 stored (5 new, 5 revisions), 2 dropped (not articles), 0 failed; "
@@ -218,10 +219,14 @@ def test_spool_files_named_or_pending_are_stored_and_removed(tmp_path: Path, cap
                 result="both articles stored, both files removed")
 
 
-def test_ingest_runs_are_listed_by_akhbar_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_runs_are_listed_by_akhbar_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AKHBAR_PROGRESS_INTERVAL", "0")  # off a terminal: a progress line after every page
     db = _db(tmp_path)
     assert akhbar(["ingest", str(DEMO), "--database", db]) == 0
-    capsys.readouterr()
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("ingest: 3 pages, ") for line in err)  # counted as it goes
+    assert err[-1].startswith("ingest: 7 pages, 5 stored, 2 dropped, 0 failed; ") and err[-1].endswith("(finished)")
     assert akhbar(["runs", "--format", "json", "--database", db]) == 0
     [run] = json.loads(capsys.readouterr().out)
     assert {k: run[k] for k in ("site", "pages", "stored", "new", "revised", "dropped", "errors", "finish_reason")} == {

@@ -243,6 +243,7 @@ def _outcome(stats: dict[str, Any], url: str) -> RunOutcome:
 def run_demo_command(args: argparse.Namespace) -> int:
     settings = _settings(args, str(DEMO_ARCHIVE))
     settings.setdefault("LOG_LEVEL", "WARNING")
+    settings["AKHBAR_INCREMENTAL"] = "0"  # every demo shows the whole crawl, not just what is new
     stats = crawl("alaraby", settings=settings)
     print_summary(stats, database_url(args))
     if stats.get("finish_reason") != "finished":

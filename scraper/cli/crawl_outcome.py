@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scraper.archive import ArchiveError, ResponseArchive
 from scraper.cli.common import CliError
-from scraper.sites.base import Site
+
+if TYPE_CHECKING:
+    from scraper.archive import ResponseArchive
+    from scraper.sites.base import Site
 
 EXIT_CODES_HELP = """exit status:
   0  the run did its work: articles stored, or nothing new on a site that answered
@@ -46,6 +48,8 @@ def crawlable_problem(site: Site) -> str | None:
 
 def open_replay(path: str) -> ResponseArchive:
     """The replay archive at ``path``, or a CliError when it is missing, unreadable or empty."""
+    from scraper.archive import ArchiveError, ResponseArchive
+
     try:
         archive = ResponseArchive.open(path)
     except ArchiveError as error:
@@ -86,8 +90,13 @@ def judge(stats: dict[str, Any], run: dict[str, Any] | None, first_download_fail
         return RunOutcome(1, f"nothing fetched: all {downloads_failed} downloads failed{first}")
     if answered <= 0:
         return RunOutcome(1, "nothing fetched: no page answered")
+    known = _count(stats, "akhbar/known_skipped")
+    judged = int(run.get("failures") or 0) - downloads_failed  # pages fetched that were not articles
+    if downloads_failed and not judged and not known:  # the listings answered, every article download failed
+        first = f" (first: {first_download_failure})" if first_download_failure else ""
+        return RunOutcome(1, f"nothing stored: all {downloads_failed} article downloads failed{first}")
     errors = _count(stats, "log_count/ERROR")
-    if errors and not _count(stats, "akhbar/known_skipped"):
+    if errors and not known:
         return RunOutcome(1, f"nothing stored: {errors} errors were logged (see the log above)")
     return RunOutcome(0)
 

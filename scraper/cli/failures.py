@@ -11,13 +11,13 @@ import argparse
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from models import ExtractionFailure
 from scraper.cli.common import dump_json
 from scraper.cli.db import add_database_argument, open_database, parse_date
+
+if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs (akhbar --help stays fast)
+    from models import ExtractionFailure
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NUMBER = re.compile(r"(?<!HTTP )(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\w)")
@@ -81,6 +81,10 @@ def group_failures(rows: list[ExtractionFailure]) -> list[Group]:
 
 
 def run_failures(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from models import ExtractionFailure
+
     since = parse_date(args.since)
     query = select(ExtractionFailure)
     if args.site:

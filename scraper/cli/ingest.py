@@ -21,7 +21,6 @@ from typing import Any
 from scraper.cli.common import CliError
 from scraper.cli.db import add_database_argument, checked_url, database_url
 
-PROGRESS_EVERY = 100
 INGEST_RUN = "ingest"  # the crawl_run row's spider name
 
 
@@ -49,9 +48,6 @@ class Tally:
     dropped: int = 0  # pages that are not articles (or not usable ones)
     failed: int = 0  # unreadable files, pages without a URL, extractor errors and time-outs
     skipped: int = 0  # saved responses that are not article candidates: non-200, sitemaps, feeds
-
-    def line(self) -> str:
-        return f"ingest: {self.pages} pages, {self.stored} stored, {self.dropped} dropped, {self.failed} failed"
 
 
 class _Ingest:
@@ -170,11 +166,8 @@ class _Ingest:
             engine.dispose()
 
 
-def _progress(tally: Tally, *, final: bool = False) -> None:
-    if sys.stderr.isatty():
-        print("\r" + tally.line(), end="\n" if final else "", file=sys.stderr, flush=True)
-    elif not final:
-        print(tally.line(), file=sys.stderr, flush=True)
+def _show(progress: Any, tally: Tally) -> None:
+    progress.update(pages=tally.pages, stored=tally.stored, dropped=tally.dropped, failed=tally.failed)
 
 
 def _pending_spool_files(url: str) -> list[Path]:
@@ -207,7 +200,11 @@ def run_ingest(args: argparse.Namespace) -> int:
         spools = _pending_spool_files(url) if args.spool else []
     except (SpoolError, OSError) as error:
         raise CliError(str(error)) from None
+    from scraper.operations.progress import Progress
+
     ingest = _Ingest(url)
+    # A live line on a terminal; elsewhere a line every AKHBAR_PROGRESS_INTERVAL seconds.
+    progress = Progress("ingest", ("pages", "stored", "dropped", "failed")).start()
     ingest.open()  # stores this database's pending spool files itself
     spooled = sum(1 for p in spools if not p.exists())
     try:
@@ -222,15 +219,15 @@ def run_ingest(args: argparse.Namespace) -> int:
             try:
                 for saved in saved_pages(path, args.url):
                     ingest.page(saved)
-                    if ingest.tally.pages and ingest.tally.pages % PROGRESS_EVERY == 0:
-                        _progress(ingest.tally)
+                    _show(progress, ingest.tally)
             except SavedPagesError as error:
                 print(f"akhbar ingest: {error}", file=sys.stderr)
                 ingest.tally.failed += 1
     finally:
         run = ingest.close()
+        _show(progress, ingest.tally)
+        progress.finish(always=False)  # the summary below says it all when no progress line was logged
     tally = ingest.tally
-    _progress(tally, final=True)
     if spooled:
         print(f"stored {spooled} pending spool file{'s' if spooled != 1 else ''} of this database")
     stored = run.get("articles_stored", tally.stored)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from models import CrawlRun
 from scraper.cli.common import CliError, dump_json
 from scraper.cli.db import add_database_argument, open_database, parse_date
+
+if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs (akhbar --help stays fast)
+    from models import CrawlRun
 
 COLUMNS = ("id", "site", "started", "duration", "pages", "stored", "new", "revised", "dropped", "errors", "finish")
 
@@ -57,6 +57,10 @@ def _duration(seconds: float | None) -> str:
 def run_runs(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise CliError(f"--limit must be at least 1, not {args.limit}")
+    from sqlalchemy import select
+
+    from models import CrawlRun
+
     since: datetime | None = parse_date(args.since)
     query = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(args.limit)
     if args.site:
