@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -165,20 +164,23 @@ def test_datematch_is_frozen() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "found"),
     [
-        "7 ديسمبر" + " " * 50_000 + "x",
-        "7" + " " * 50_000 + "x",
-        "10:30" + " " * 50_000 + "بتوقيت" + " " * 50_000,
-        "7 ديسمبر\u200f " * 10_000,
+        ("7 ديسمبر" + " " * 50_000 + "x", 1),
+        ("7" + " " * 50_000 + "x", 0),
+        ("10:30" + " " * 50_000 + "بتوقيت" + " " * 50_000, 0),  # a clock alone, its zone word far away
+        ("7 ديسمبر\u200f " * 10_000, 10_000),
     ],
 )
-def test_long_inputs_stay_linear(text: str) -> None:
-    # a regex like \s*X?\s* backtracks quadratically over a long run of spaces; none may remain
-    started = time.perf_counter()
-    find_dates(text, reference=REF)
-    parse_date(text, reference=REF)
-    assert time.perf_counter() - started < 2.0
+def test_long_inputs_are_read_whole(text: str, found: int) -> None:
+    # Long runs of spaces once made a regex like \s*X?\s* backtrack quadratically (minutes per
+    # call); these inputs finish in milliseconds now. No timing assertion here: the suite would
+    # simply hang if the backtracking came back. The answers must still be right.
+    matches = find_dates(text, reference=REF)
+    assert len(matches) == found
+    expected = datetime(2021, 12, 7) if found else None
+    assert all(m.value == expected for m in matches)
+    assert parse_date(text, reference=REF) == expected
 
 
 # --- the YAML tables and the grammar agree: every spelling a table lists is read -----------------
