@@ -353,13 +353,20 @@ def test_cli_bad_input_is_one_line(tmp_path, capsys):
     assert "broken.json" in err and "Traceback" not in err
 
 
-def test_cli_without_trafilatura_scores_akhbar_and_says_how_to_install(tmp_path, capsys, monkeypatch):
+def test_cli_without_trafilatura_is_one_line_saying_how_to_install_or_score_akhbar_alone(
+    tmp_path, capsys, monkeypatch
+):
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
-    assert main(["eval", str(write_pair(tmp_path)), "--variants", "plain"]) == 0
+    folder = str(write_pair(tmp_path))
+    assert main(["eval", folder, "--variants", "plain"]) == 2  # the comparison asked for cannot run
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "cannot import trafilatura" in err and "pip install -e '.[dev]'" in err and "--no-trafilatura" in err
+    assert captured.out == ""
+    assert main(["eval", folder, "--variants", "plain", "--no-trafilatura"]) == 0
     out = capsys.readouterr().out
-    first = out.splitlines()[0]
-    assert "cannot import trafilatura" in first and "pip install -e '.[dev]'" in first
-    assert "\nakhbar " in out and "trafilatura " not in out.split("\n", 1)[1]
+    assert "\nakhbar " in out and "trafilatura " not in out
 
 
 def test_cli_check_exits_1_when_a_target_is_missed(tmp_path, capsys):

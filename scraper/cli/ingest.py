@@ -62,7 +62,10 @@ class _Ingest:
         self.validate = ValidatePipeline()
         self.normalize = NormalizePipeline()
         # The store pipeline reads the run's name from its crawler's spider: an "ingest" run.
-        crawler = SimpleNamespace(spider=SimpleNamespace(name=INGEST_RUN), stats=None)
+        from scrapy.signalmanager import SignalManager
+
+        # (and signals: it announces each committed batch, which nothing here listens to)
+        crawler = SimpleNamespace(spider=SimpleNamespace(name=INGEST_RUN), stats=None, signals=SignalManager())
         self.store = StorePipeline(url, crawler=crawler, interval=0, spool_dir=Path(spool) if spool else None)  # type: ignore[arg-type]
         self.tally = Tally()
         self._pool: Any = None
