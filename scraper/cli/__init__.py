@@ -37,7 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     install_log_masking()  # no database password in any log line
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the commands load
+        print("akhbar: interrupted", file=sys.stderr)
+        return 130
     try:
         return int(args.func(args) or 0)
     except CliError as error:
