@@ -266,3 +266,43 @@ def test_the_like_fallback_takes_percent_and_underscore_literally(engine: Engine
     assert titles("_") == ["ملف_سري"]
     assert titles("5_%") == []
     assert titles("\\") == []
+
+
+# -- the storage worker at exit -------------------------------------------------------------------
+
+EXIT_WITHOUT_CLOSE = """
+import sys
+from scraper.storage.engine import make_engine
+from scraper.storage.migrate import upgrade
+from scraper.storage.synthetic import make_item
+from scraper.storage.writer import ArticleWriter
+
+engine = make_engine(sys.argv[1])
+upgrade(engine)
+writer = ArticleWriter(engine)  # never closed: the interpreter's exit must stop its worker cleanly
+writer.store([make_item(n) for n in range(int(sys.argv[2]), int(sys.argv[2]) + 40)])
+print(writer._worker is not None)
+"""
+
+
+def test_the_storage_worker_is_stopped_before_the_interpreter_stops_process_pools() -> None:
+    # The order that removes the race: hooks run last registered first, so ours (stopping each
+    # writer's pool normally) runs before concurrent.futures' own _python_exit.
+    import threading
+    from concurrent.futures import process
+
+    from scraper.storage import writer
+
+    hooks = [getattr(hook, "func", hook) for hook in threading._threading_atexits]  # type: ignore[attr-defined]
+    assert hooks.index(writer._close_live_writers) > hooks.index(process._python_exit)
+
+
+def test_a_process_exiting_with_its_writer_open_prints_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'akhbar.db'}"
+    for start in (0, 40, 80):
+        result = subprocess.run([sys.executable, "-c", EXIT_WITHOUT_CLOSE, url, str(start)], cwd=ROOT, env=_env(),
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "True"  # the worker process did run
+        assert result.stderr == ""
+    assert _count(tmp_path / "akhbar.db") == 120
