@@ -117,3 +117,5 @@ HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("AKHBAR_LOG_LEVEL", "INFO")
 LOG_FORMATTER = "scraper.logformatter.AkhbarLogFormatter"
+# Scrapy's commands, with one-line errors for user mistakes (an unknown spider name).
+COMMANDS_MODULE = "scraper.commands"

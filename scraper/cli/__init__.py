@@ -96,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     install_log_masking()  # no database password in any log line
     words = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser(_command_word(words)).parse_args(words)
+    try:
+        args = build_parser(_command_word(words)).parse_args(words)
+    except KeyboardInterrupt:  # Ctrl-C while the commands load
+        print("akhbar: interrupted", file=sys.stderr)
+        return 130
     try:
         return int(args.func(args) or 0)
     except CliError as error:

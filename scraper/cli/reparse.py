@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from typing import Any
 
 from scraper.cli.common import CliError
 from scraper.cli.db import add_database_argument, open_database, parse_date
+from scraper.masking import mask_secrets
 from scraper.storage.reparse import ReparseStatus, reparse
 
 
@@ -60,7 +62,8 @@ def run_reparse(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if sys.stderr.isatty():
             print(file=sys.stderr)  # end the progress line
-        raise KeyboardInterrupt("resume with the same command (akhbar reparse ...)") from None
+        again = [arg for arg in sys.argv[1:] if arg != "--restart"]  # a restart resumes like any run
+        raise KeyboardInterrupt(f"resume with: {mask_secrets(shlex.join(['akhbar', *again]))}") from None
     finally:
         progress.finish()  # the live line's last state, or the same as one log line
         engine.dispose()

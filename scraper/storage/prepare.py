@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import pickle
+import signal
 import threading
 import time
 import zlib
@@ -124,6 +125,14 @@ def lead(article: Article) -> str:
 def call(function: Callable[..., Any], payload: bytes) -> bytes:
     """In the worker: ``function(*pickle.loads(payload))``, pickled."""
     return pickle.dumps(function(*pickle.loads(payload)), pickle.HIGHEST_PROTOCOL)
+
+
+def worker_init(pid: int) -> None:
+    """The storage worker's initializer: Ctrl-C is the writer's to handle (it stops the worker in
+    order; a KeyboardInterrupt here would print a traceback from the worker), and the worker
+    exits when the writer is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with(pid)
 
 
 def exit_with(pid: int, interval: float = 1.0) -> None:

@@ -296,8 +296,33 @@ def _start_worker() -> ProcessPoolExecutor:
     # The worker exits when this process is gone, even killed: it would otherwise wait on its
     # queue forever (it holds that queue's write end), and keep the forkserver alive too.
     return ProcessPoolExecutor(
-        max_workers=1, mp_context=context, initializer=prepare.exit_with, initargs=(os.getpid(),)
+        max_workers=1, mp_context=context, initializer=prepare.worker_init, initargs=(os.getpid(),)
     )
+
+
+# Writers whose worker may be running, stopped in order when the interpreter exits.
+_live_writers: weakref.WeakSet[ArticleWriter] = weakref.WeakSet()
+
+
+def _close_live_writers() -> None:
+    """Stop every writer's worker before the interpreter shuts process pools down itself.
+
+    concurrent.futures stops pools from a threading exit hook (``_python_exit``) that wakes each
+    pool's manager thread without its lock, racing the thread closing the same pipe: now and then
+    "OSError: [Errno 9] Bad file descriptor" at the end of a crawl. Hooks run last registered
+    first, so this one (registered after concurrent.futures.process was imported, above) shuts
+    each pool down normally, and the interpreter's hook finds nothing left to stop.
+    """
+    for writer in list(_live_writers):
+        writer.close()
+
+
+if hasattr(threading, "_register_atexit"):
+    threading._register_atexit(_close_live_writers)  # before non-daemon threads are joined
+else:  # pragma: no cover - every CPython from 3.9 has it
+    import atexit
+
+    atexit.register(_close_live_writers)
 
 
 CHECKPOINT_INTERVAL_S = 1.0
@@ -389,8 +414,12 @@ class ArticleWriter:
     def close(self) -> None:
         """Stop the worker process and the checkpoint thread, if started. The writer stays usable."""
         if self._worker_finalizer is not None:
-            self._worker_finalizer()
+            try:
+                self._worker_finalizer()  # shutdown(wait=True): the worker and its threads are gone after
+            except (OSError, BrokenProcessPool) as error:  # a worker that died already
+                log.debug("storage worker shutdown: %s", error)
         self._worker = self._worker_finalizer = None
+        _live_writers.discard(self)
         if self._checkpointer_finalizer is not None:
             self._checkpointer_finalizer()
         self._checkpointer_finalizer = None
@@ -482,6 +511,7 @@ class ArticleWriter:
                 if self._worker is None:
                     self._worker = _start_worker()
                     self._worker_finalizer = weakref.finalize(self, self._worker.shutdown, wait=True)
+                    _live_writers.add(self)
                 # Arguments and results cross as one bytes object, pickled and unpickled by this
                 # thread: the executor's threads would otherwise hold the GIL for milliseconds at
                 # a time while the SQLite driver, which releases it on every row, waits for it.
