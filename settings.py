@@ -76,6 +76,10 @@ REDIRECT_MAX_TIMES = 5
 # Failures are recorded in extraction_failure: the give-up line is a warning, not an error.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
+# Scrapy starts this many item tasks for every response, whatever it yields (one article, or a
+# sitemap's requests); the pipelines are synchronous, so more only costs: at the default 100 the
+# asyncio bookkeeping was the largest item in a crawl's profile (bench/README.md, Crawl).
+CONCURRENT_ITEMS = 1
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,

@@ -96,7 +96,7 @@ def run_bare(origin: str) -> None:
     print(json.dumps({"pages": crawler.stats.get_value("item_scraped_count", 0)}))  # type: ignore[union-attr]
 
 
-def run_ours(origin: str, database_url: str) -> None:
+def run_ours(origin: str, database_url: str, workers: str = "", profile: str = "") -> None:
     from dataclasses import replace
 
     os.environ["SCRAPY_SETTINGS_MODULE"] = "settings"
@@ -109,31 +109,76 @@ def run_ours(origin: str, database_url: str) -> None:
     site = replace(get_site("alaraby"), domains=("127.0.0.1",), sitemaps=(f"{origin}/sitemap.xml",), sections=())
     settings = get_project_settings()
     settings.setdict({**FAST, "AKHBAR_DATABASE_URL": database_url, "AKHBAR_REPLAY": ""}, priority="cmdline")
+    if workers:
+        settings.set("AKHBAR_EXTRACT_WORKERS", workers, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, site=site)
-    process.start()
+    if profile:  # CPU time of the crawl's own process (the extraction and MinHash workers are apart)
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(process.start)
+        profiler.dump_stats(profile)
+    else:
+        process.start()
     print(json.dumps({"pages": crawler.stats.get_value("item_scraped_count", 0)}))  # type: ignore[union-attr]
 
 
-def measure(arguments: list[str]) -> tuple[int, float, float]:
-    """(pages, seconds, peak RSS in MiB) of one child crawl."""
+def _tree_cpu(root: int, seen: dict[int, float], stop: threading.Event) -> None:
+    """Keep, per process of ``root``'s tree, its last user + system CPU seconds (from /proc), so the
+    extraction and MinHash workers (children of a forkserver) are counted too."""
+    tick = os.sysconf("SC_CLK_TCK")
+    while not stop.wait(0.1):
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            if int(entry) in seen or int(entry) == root:
+                seen[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        todo = [root]
+        while todo:
+            pid = todo.pop()
+            seen.setdefault(pid, 0.0)
+            todo.extend(children.get(pid, []))
+
+
+def measure(arguments: list[str]) -> tuple[int, float, float, float]:
+    """(pages, seconds, peak RSS in MiB, CPU seconds) of one child crawl; CPU counts the child and every
+    process it started (sampled every 0.1 s, so a process's last tenth of a second may be missed)."""
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, __file__, *arguments], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    seen: dict[int, float] = {}
+    stop = threading.Event()
+    sampler = threading.Thread(target=_tree_cpu, args=(child.pid, seen, stop), daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(child.pid, 0)
+    stop.set()
+    sampler.join()
     seconds = time.perf_counter() - started
     output = child.stdout.read() if child.stdout else ""
     if status != 0:
         raise SystemExit(f"child crawl {arguments[0]} failed with status {status}")
     pages = json.loads(output.strip().splitlines()[-1])["pages"]
-    return pages, seconds, usage.ru_maxrss / 1024
+    own = usage.ru_utime + usage.ru_stime
+    others = sum(cpu for pid, cpu in seen.items() if pid != child.pid)
+    return pages, seconds, usage.ru_maxrss / 1024, own + others
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--run-bare", metavar="ORIGIN")
-    parser.add_argument("--run-ours", nargs=2, metavar=("ORIGIN", "DATABASE_URL"))
+    parser.add_argument("--workers", nargs="+", default=[""],
+                        help="AKHBAR_EXTRACT_WORKERS values to run akhbar with, one run each (default: settings)")
+    parser.add_argument("--profile", default="", help="write a cProfile (CPU time) of akhbar's crawl process here")
+    parser.add_argument("--run-ours", nargs="+", metavar="ORIGIN DATABASE_URL [WORKERS [PROFILE]]")
     args = parser.parse_args()
     if args.run_bare:
         run_bare(args.run_bare)
@@ -146,14 +191,20 @@ def main() -> None:
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     Handler.routes = build_site(origin, args.pages)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    runs = []
     with tempfile.TemporaryDirectory() as folder:
         bare = measure(["--run-bare", origin])
-        ours = measure(["--run-ours", origin, f"sqlite:///{folder}/bench.db"])
+        for number, workers in enumerate(args.workers):
+            database = f"sqlite:///{folder}/bench-{number}.db"
+            runs.append((workers, measure(["--run-ours", origin, database, workers, args.profile])))
     server.shutdown()
-    print(f"{'crawler':<34} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MiB':>13}")
-    for name, (pages, seconds, rss) in (("bare Scrapy SitemapSpider", bare), ("akhbar (extract + store SQLite)", ours)):
-        print(f"{name:<34} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.1f} {rss:>13.0f}")
-    print(f"akhbar/bare throughput ratio: {(ours[0] / ours[1]) / (bare[0] / bare[1]):.2f}")
+    print(f"{'crawler':<42} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MiB':>13} {'CPU s all':>9}"
+          f" {'x bare':>7}")
+    rows = [("bare Scrapy SitemapSpider", bare)]
+    rows += [(f"akhbar (extract + store SQLite){f', workers={w}' if w else ''}", ours) for w, ours in runs]
+    for name, (pages, seconds, rss, cpu) in rows:
+        ratio = (pages / seconds) / (bare[0] / bare[1])
+        print(f"{name:<42} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.1f} {rss:>13.0f} {cpu:>9.1f} {ratio:>7.2f}")
 
 
 if __name__ == "__main__":
