@@ -6,11 +6,7 @@ or its driver is not installed; .ci/run installs them.
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -18,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.web_server import AKHBAR, serve
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
-AKHBAR = [sys.executable, "-m", "scraper.cli"]
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
@@ -30,18 +27,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``akhbar serve`` on the demo archive (``akhbar demo`` into a fresh database)."""
     database = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'akhbar.db'}"
     subprocess.run([*AKHBAR, "demo", "--database", database], check=True, capture_output=True, timeout=300)
-    yield from _serve(database)
+    yield from serve(database)
 
 
 @pytest.fixture(scope="module")
@@ -67,29 +58,7 @@ def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         writer.store([CrawlItem(make_page(copy), copy)])
         writer.store([CrawlItem(make_page(edited), edited)])
     engine.dispose()
-    yield from _serve(database)
-
-
-def _serve(database: str) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [*AKHBAR, "serve", "--database", database, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/openapi.json", timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"akhbar serve exited: {process.stderr.read().decode() if process.stderr else ''}")
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yield from serve(database)
 
 
 @pytest.fixture(scope="module")
