@@ -155,12 +155,16 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("AKHBAR_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--database", help="query this archive of synthetic articles (filled by build(); "
                         "--articles gives its size) instead of building one")  # fmt: skip
+    parser.add_argument("--keep", metavar="PATH", help="build the SQLite archive in this file and keep it "
+                        "(query it again later with --database sqlite:///PATH)")  # fmt: skip
     args = parser.parse_args()
     if args.database:
         run("given database", args.database, args, fill=False)
         return
     engines = args.engines.split(",")
-    if "sqlite" in engines:
+    if "sqlite" in engines and args.keep:
+        run("SQLite", f"sqlite:///{Path(args.keep).resolve()}", args)
+    elif "sqlite" in engines:
         with tempfile.TemporaryDirectory() as folder:
             run("SQLite", f"sqlite:///{folder}/bench.db", args)
     if "postgresql" in engines:
