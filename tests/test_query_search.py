@@ -310,3 +310,27 @@ def test_relevance_cursor_pages_are_disjoint_and_complete(archive: Engine) -> No
                 if cursor is None:
                     break
         assert seen == everything, query
+
+
+def test_story_timeline_orders_copies_and_shows_what_differs(archive: Engine) -> None:
+    from scraper.query.detail import article_detail
+    from scraper.storage.synthetic import _PROSE
+
+    url = "https://www.annahar.com/arabic/21"
+    first = article(20, "قمة المناخ تنطلق في القاهرة", _PROSE)
+    copy = article(21, first.title, _PROSE.replace("اليوم", "أمس") + "\n\nوأضاف مصدر أن القمة ستستمر ثلاثة أيام.",
+                   site="annahar", url=url, canonical_url=url)  # fmt: skip
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in (copy, first)])
+    with archive.connect() as conn:
+        first_id, copy_id = (search(conn, "المناخ", sort="oldest").hits[i].id for i in (0, 1))
+        timeline = article_detail(conn, copy_id)["timeline"]  # type: ignore[index]
+    assert [(t["id"], t["site"], t["first"], t["current"]) for t in timeline] == [
+        (first_id, "alaraby", True, False), (copy_id, "annahar", False, True)
+    ]  # fmt: skip
+    assert timeline[1]["changes"] == [
+        {"kind": "removed", "text": "اليوم"}, {"kind": "added", "text": "أمس"},
+        {"kind": "added", "text": "وأضاف مصدر أن القمة ستستمر ثلاثة أيام."},
+    ]  # fmt: skip
+    assert (timeline[1]["words_added"], timeline[1]["words_removed"], timeline[1]["same_title"]) == (8, 1, True)
+    assert timeline[0]["changes"] == []
