@@ -7,7 +7,6 @@ import io
 import json
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -26,8 +25,9 @@ from tests.test_query_search import ARCHIVE, T0
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'akhbar.db'}"
+def db(database_url: str) -> str:
+    """The constructed archive (one article edited once), on SQLite and on PostgreSQL."""
+    url = database_url
     engine = make_engine(url)
     upgrade(engine)
     edited = replace(ARCHIVE[0], title="جولة حاسمة من المفاوضات في فيينا", fetched_at=T0 + timedelta(days=30))

@@ -334,3 +334,37 @@ def test_story_timeline_orders_copies_and_shows_what_differs(archive: Engine) ->
     ]  # fmt: skip
     assert (timeline[1]["words_added"], timeline[1]["words_removed"], timeline[1]["same_title"]) == (8, 1, True)
     assert timeline[0]["changes"] == []
+
+
+SAME_ON_BOTH = ["المفاوضات", "بالمفاوضات", "بُوتِين", "اوكرانيا", '"الرئيس الروسي"', "بوتين OR مفاوضات",
+                "بوتين NOT بايدن", "موسك*", "القاعة", "في", '"الرئيس الروسي']  # fmt: skip
+
+
+def test_sqlite_and_postgresql_give_the_same_results(tmp_path: Path) -> None:
+    # Matches, totals, snippets and date orders are identical. Relevance order may differ where
+    # scores are close: bm25 (SQLite) weighs document length and word rarity, ts_rank does not.
+    from tests.support.databases import empty_database
+
+    answers = []
+    for kind in ("sqlite", "postgresql"):
+        with empty_database(kind, tmp_path) as url:
+            from scraper.storage.engine import make_engine
+            from scraper.storage.migrate import upgrade
+
+            engine = make_engine(url)
+            upgrade(engine)
+            with ArticleWriter(engine, worker=False) as writer:
+                writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+            with engine.connect() as conn:
+                answer = []
+                for query in SAME_ON_BOTH:
+                    for sort in ("newest", "oldest", "relevance"):
+                        page = search(conn, query, sort=sort, limit=50)
+                        hits = [(_number(h.url), h.to_dict()["snippet_html"], h.to_dict()["title_html"])
+                                for h in page.hits]  # fmt: skip
+                        answer.append((query, sort, page.total, hits if sort != "relevance" else sorted(hits)))
+            engine.dispose()
+        answers.append(answer)
+    for sqlite_answer, postgresql_answer in zip(*answers, strict=True):
+        assert sqlite_answer == postgresql_answer
+    assert all(total for _, _, total, _ in answers[0])
