@@ -145,3 +145,22 @@ def test_list_source_alias_and_folded_query(db: str, capsys: pytest.CaptureFixtu
     assert sorted(json.loads(line)["canonical_url"].rsplit("/", 1)[1] for line in out.splitlines()) == ["6", "7"]
     code, _, err = run(capsys, "list", "--query", "NOT", "--database", db)
     assert code == 2 and "--query" in err
+
+
+def test_stats_table_has_counts_and_a_day_chart_at_80_columns(db: str) -> None:
+    from scraper.cli.stats import print_stats
+    from scraper.query.stats import stats
+
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        result = stats(conn)
+    engine.dispose()
+    buffer = io.StringIO()
+    print_stats(result, Console(file=buffer, width=80, color_system=None))
+    lines = buffer.getvalue().splitlines()
+    assert lines[0] == f"{len(ARCHIVE)} articles" and max(len(line) for line in lines) <= 80
+    chart = lines[lines.index("articles per day (UTC)") + 1 :]
+    # one line per day that has articles, in date order, the bar scaled and the count at the end
+    assert [line.split()[0] for line in chart] == sorted(result.per_day)
+    assert all(line.split()[-1] == str(result.per_day[line.split()[0]]) and "█" in line for line in chart)
+    assert any("annahar" in line for line in lines) and any("Reuters" in line for line in lines)

@@ -368,3 +368,14 @@ def test_sqlite_and_postgresql_give_the_same_results(tmp_path: Path) -> None:
     for sqlite_answer, postgresql_answer in zip(*answers, strict=True):
         assert sqlite_answer == postgresql_answer
     assert all(total for _, _, total, _ in answers[0])
+
+
+def test_updated_after_finds_articles_edited_since(archive: Engine) -> None:
+    assert ids(archive, None, Filters(updated_after=parse_bound("2021-11-01"))) == []  # nothing edited yet
+    edited = replace(ARCHIVE[3], title="بوتين يستقبل نظيره الصيني", fetched_at=T0 + timedelta(days=60))
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(edited), edited)])
+    assert ids(archive, None, Filters(updated_after=parse_bound("2021-11-01"))) == [4]
+    assert ids(archive, None, Filters(updated_after=parse_bound("2022-01-29"))) == [4]  # edited 2022-01-30
+    assert ids(archive, None, Filters(updated_after=parse_bound("2022-01-31"))) == []
+    assert ids(archive, "بوتين", Filters(updated_after=parse_bound("2022-01-29"))) == [4]
