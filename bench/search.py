@@ -6,13 +6,15 @@ full-text index), then mixed queries timed through ``scraper.query.search``.
     python bench/search.py --queries 1000 --api 300
     python bench/search.py --articles 100000 --database sqlite:///big.db   # query an archive filled before
 
-Query mix (seeded): one word, a two-word phrase, a word with filters (source alias, site, date
-range), a date range alone. Prints p50/p95/p99 per kind and engine, the index build (articles
-stored per second with the index kept, and ``akhbar search --reindex`` time), index size, and API
-requests per second (FastAPI TestClient in-process, one worker: routing, validation, JSON).
+Articles: bench/search_corpus.py (Arabic words with a Zipf distribution, real words first), so
+a word's share of articles runs from all to a handful, as in a real archive.
 
-The synthetic bodies (scraper/storage/synthetic.py) draw from a vocabulary of ~130 news words, so
-a one-word query matches a large share of the archive: the worst case for ranking, not the usual.
+Query mix (seeded, in turn): one word (a topic word: rank log-uniform in 30-20,000, in ~50% to
+~0.1% of articles), a common word (rank under 30: in most articles, the worst case), a two-word
+phrase from some article, a word with filters (source alias, site, six-hour date range), a date
+range alone. Prints p50/p95/p99 per kind and engine, the index build (articles stored per second
+with the index kept, and ``akhbar search --reindex`` time), index size, and API requests per
+second (FastAPI TestClient in-process, one worker: routing, validation, JSON).
 """
 
 from __future__ import annotations
@@ -41,11 +43,15 @@ from scraper.query.filters import Bound, Filters  # noqa: E402
 from scraper.query.search import search  # noqa: E402
 from scraper.storage.engine import make_engine  # noqa: E402
 from scraper.storage.migrate import upgrade  # noqa: E402
-from scraper.storage.synthetic import _PROSE, BASE_TIME, SITES, WORDS, make_item  # noqa: E402
+from scraper.storage.synthetic import BASE_TIME, SITES  # noqa: E402
 from scraper.storage.writer import ArticleWriter  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import search_corpus as corpus  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 Query = tuple[str, str | None, Filters]
+KINDS = ("word", "common word", "phrase", "word+filters", "dates")
 
 
 def build(engine: Engine, count: int, batch: int = 500) -> float:
@@ -53,28 +59,28 @@ def build(engine: Engine, count: int, batch: int = 500) -> float:
     started = time.perf_counter()
     with ArticleWriter(engine) as writer:
         for start in range(0, count, batch):
-            writer.store([make_item(n) for n in range(start, min(count, start + batch))])
+            writer.store([corpus.item(n) for n in range(start, min(count, start + batch))])
     return count / (time.perf_counter() - started)
 
 
 def queries(count: int, articles: int, seed: int = 11) -> list[Query]:
     rng = random.Random(seed)
-    prose = _PROSE.split()
     span = timedelta(minutes=articles)
     out: list[Query] = []
     for i in range(count):
-        kind = ("word", "phrase", "word+filters", "dates")[i % 4]
+        kind = KINDS[i % len(KINDS)]
         start = BASE_TIME + span * rng.random()
         dates = Filters(date_from=Bound(instant=start), date_to=Bound(instant=start + timedelta(hours=6)))
         if kind == "word":
-            out.append((kind, rng.choice(WORDS), Filters()))
+            out.append((kind, corpus.rank_of(rng, 30, 20_000), Filters()))
+        elif kind == "common word":
+            out.append((kind, corpus.rank_of(rng, 1, 30), Filters()))
         elif kind == "phrase":
-            at = rng.randrange(len(prose) - 1)
-            out.append((kind, f'"{prose[at]} {prose[at + 1]}"', Filters()))
+            out.append((kind, corpus.phrase(rng, articles), Filters()))
         elif kind == "word+filters":
             filters = Filters(source=rng.choice(("رويترز", "AFP", "الأناضول")), sites=[rng.choice(SITES)])
             filters.date_from, filters.date_to = dates.date_from, dates.date_to
-            out.append((kind, rng.choice(WORDS), filters))
+            out.append((kind, corpus.rank_of(rng, 30, 20_000), filters))
         else:
             out.append((kind, None, dates))
     return out
@@ -149,12 +155,16 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("AKHBAR_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--database", help="query this archive of synthetic articles (filled by build(); "
                         "--articles gives its size) instead of building one")  # fmt: skip
+    parser.add_argument("--keep", metavar="PATH", help="build the SQLite archive in this file and keep it "
+                        "(query it again later with --database sqlite:///PATH)")  # fmt: skip
     args = parser.parse_args()
     if args.database:
         run("given database", args.database, args, fill=False)
         return
     engines = args.engines.split(",")
-    if "sqlite" in engines:
+    if "sqlite" in engines and args.keep:
+        run("SQLite", f"sqlite:///{Path(args.keep).resolve()}", args)
+    elif "sqlite" in engines:
         with tempfile.TemporaryDirectory() as folder:
             run("SQLite", f"sqlite:///{folder}/bench.db", args)
     if "postgresql" in engines:

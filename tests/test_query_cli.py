@@ -7,7 +7,6 @@ import io
 import json
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -26,8 +25,9 @@ from tests.test_query_search import ARCHIVE, T0
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'akhbar.db'}"
+def db(database_url: str) -> str:
+    """The constructed archive (one article edited once), on SQLite and on PostgreSQL."""
+    url = database_url
     engine = make_engine(url)
     upgrade(engine)
     edited = replace(ARCHIVE[0], title="جولة حاسمة من المفاوضات في فيينا", fetched_at=T0 + timedelta(days=30))
@@ -145,3 +145,22 @@ def test_list_source_alias_and_folded_query(db: str, capsys: pytest.CaptureFixtu
     assert sorted(json.loads(line)["canonical_url"].rsplit("/", 1)[1] for line in out.splitlines()) == ["6", "7"]
     code, _, err = run(capsys, "list", "--query", "NOT", "--database", db)
     assert code == 2 and "--query" in err
+
+
+def test_stats_table_has_counts_and_a_day_chart_at_80_columns(db: str) -> None:
+    from scraper.cli.stats import print_stats
+    from scraper.query.stats import stats
+
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        result = stats(conn)
+    engine.dispose()
+    buffer = io.StringIO()
+    print_stats(result, Console(file=buffer, width=80, color_system=None))
+    lines = buffer.getvalue().splitlines()
+    assert lines[0] == f"{len(ARCHIVE)} articles" and max(len(line) for line in lines) <= 80
+    chart = lines[lines.index("articles per day (UTC)") + 1 :]
+    # one line per day that has articles, in date order, the bar scaled and the count at the end
+    assert [line.split()[0] for line in chart] == sorted(result.per_day)
+    assert all(line.split()[-1] == str(result.per_day[line.split()[0]]) and "█" in line for line in chart)
+    assert any("annahar" in line for line in lines) and any("Reuters" in line for line in lines)

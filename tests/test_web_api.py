@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from scraper.article import Article, Block, Caption, CrawlItem, SourceCredit
 from scraper.query.filters import Filters
@@ -16,6 +16,7 @@ from scraper.storage.migrate import upgrade
 from scraper.storage.synthetic import make_page
 from scraper.storage.writer import ArticleWriter
 from scraper.web.app import create_app
+from tests.support.databases import ENGINES, empty_database
 from tests.test_query_search import ARCHIVE, T0
 
 HOSTILE = Article(  # constructed: markup in the stored text must come out as text
@@ -26,15 +27,18 @@ HOSTILE = Article(  # constructed: markup in the stored text must come out as te
 )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    path: Path = tmp_path_factory.mktemp("web") / "akhbar.db"
-    engine: Engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    with ArticleWriter(engine, worker=False) as writer:
-        writer.store([CrawlItem(make_page(a), a) for a in [*ARCHIVE, HOSTILE]])
-    engine.dispose()
-    return TestClient(create_app(f"sqlite:///{path}"), raise_server_exceptions=False)
+@pytest.fixture(scope="module", params=ENGINES)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app on a constructed archive, on SQLite and on PostgreSQL."""
+    with empty_database(request.param, tmp_path_factory.mktemp("web")) as url:
+        engine: Engine = make_engine(url)
+        upgrade(engine)
+        with ArticleWriter(engine, worker=False) as writer:
+            writer.store([CrawlItem(make_page(a), a) for a in [*ARCHIVE, HOSTILE]])
+        engine.dispose()
+        app = create_app(url)
+        yield TestClient(app, raise_server_exceptions=False)
+        app.state.engine.dispose()
 
 
 def test_search_with_filters_and_cursor(client: TestClient) -> None:
@@ -129,7 +133,7 @@ def test_reader_pages_are_rtl_arabic(client: TestClient) -> None:
 
 def test_nothing_is_written_through_the_server(client: TestClient) -> None:
     engine = client.app.state.engine  # type: ignore[attr-defined]
-    with engine.connect() as conn, pytest.raises(OperationalError, match=r"readonly|read-only"):
+    with engine.connect() as conn, pytest.raises(DBAPIError, match=r"readonly|read-only"):
         conn.execute(text("DELETE FROM article"))
 
 

@@ -20,10 +20,11 @@ def register(subparsers: Any) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from scraper.web.app import create_app
+    from scraper.web.app import MAX_REQUEST_HEAD, create_app
 
     open_database(args).dispose()  # a missing or outdated database is a one-line error, before binding
     app = create_app(database_url(args))
     print(f"akhbar: reading {mask_url(database_url(args))}; open http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                h11_max_incomplete_event_size=MAX_REQUEST_HEAD)  # fmt: skip
     return 0

@@ -58,12 +58,21 @@ def revisions(conn: Connection, article_id: int) -> list[dict[str, Any]]:
     return out
 
 
+_PASSAGES = 6  # changed passages shown per copy
+_PASSAGE_WORDS = 40
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
 
+def _passage(words: list[str]) -> str:
+    return " ".join(words[:_PASSAGE_WORDS]) + (" …" if len(words) > _PASSAGE_WORDS else "")
+
+
 def timeline(conn: Connection, cluster: int | None, article_id: int) -> list[dict[str, Any]]:
-    """Every article of the story in order of publication; how each differs from the first."""
+    """Every article of the story in order of publication; how each differs from the first: title,
+    similarity, words added and removed, and the changed passages (body words, as printed)."""
     if cluster is None:
         return []
     date_ = article_date().label("date")
@@ -80,19 +89,24 @@ def timeline(conn: Connection, cluster: int | None, article_id: int) -> list[dic
     first_words = _words(first.body)
     out = []
     for row in rows:
-        matcher = difflib.SequenceMatcher(None, first_words, _words(row.body), autojunk=False)
+        words = _words(row.body)
+        matcher = difflib.SequenceMatcher(None, first_words, words, autojunk=False)
         added = removed = 0
+        changes: list[dict[str, str]] = []  # the passages themselves: what a reader wants to see
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag in ("replace", "delete"):
                 removed += i2 - i1
+                changes.append({"kind": "removed", "text": _passage(first_words[i1:i2])})
             if tag in ("replace", "insert"):
                 added += j2 - j1
+                changes.append({"kind": "added", "text": _passage(words[j1:j2])})
         out.append(
             {
                 "id": row.id, "site": row.site, "title": row.title, "url": row.canonical_url, "date": row.date,
                 "first": row.id == first.id, "current": row.id == article_id,
                 "same_title": row.title == first.title, "similarity": round(matcher.ratio(), 3),
                 "words_added": added, "words_removed": removed,
+                "changes": changes[:_PASSAGES], "more_changes": max(0, len(changes) - _PASSAGES),
             }
         )  # fmt: skip
     return out

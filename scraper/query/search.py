@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Double,
     Float,
     and_,
     bindparam,
@@ -125,7 +126,10 @@ def _matches(conn: Connection | Any, query: Query, *, scored: bool = True, withi
     if conn.dialect.name == "postgresql":
         fts = table(index.PG_TABLE, column("article_id"), column("document"))
         tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
-        score = func.ts_rank(fts.c.document, tsquery, type_=Float) if scored else cast(null(), Float)
+        # ts_rank is a 4-byte real, which the driver reads back rounded to its shortest decimal; a
+        # cursor holding that value would not equal the row's own score. As a double it round-trips.
+        rank = cast(func.ts_rank(fts.c.document, tsquery), Double)
+        score = rank if scored else cast(null(), Double)
         return (
             select(fts.c.article_id.label("id"), score.label("score"))
             .where(fts.c.document.op("@@")(tsquery))

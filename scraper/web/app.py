@@ -35,8 +35,11 @@ from scraper.web.charts import per_day_svg
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
+# uvicorn's HTTP parser (h11) refuses a request head over 16 KB with a bare plain-text 400; a pasted
+# 100 KB query, percent-encoded, is 300 KB. Heads up to this size reach the app and get its message.
+MAX_REQUEST_HEAD = 1024 * 1024
 # Longer than any query we accept, so an over-long one reaches the parser and gets its message.
-_MAX_PARAM = 100_000
+_MAX_PARAM = MAX_REQUEST_HEAD
 
 
 # Parameter types (module level: FastAPI resolves the annotations by name).
