@@ -33,7 +33,7 @@ from scraper.extract.inline import inline_pieces
 from scraper.extract.language import detect_language
 from scraper.extract.page import Page, UndecodablePage, ld_text, parse
 from scraper.extract.published import extract_dates, stamp
-from scraper.extract.regions import Regions, find_regions
+from scraper.extract.regions import Regions, find_regions, scope_lines
 from scraper.extract.sources import closing_credit, extract_sources, standalone_credit
 from scraper.extract.timezone import page_zone
 from scraper.extract.title import extract_title, site_names, visible_headline
@@ -179,6 +179,8 @@ def _extract(
         prefer_visible=rules.prefer_visible_date, selector=_selector(rules.published),
         title_el=title_el, title=title, first_paragraph=paragraphs[0] if paragraphs else None,
         last_paragraph=paragraphs[-1] if paragraphs else None,
+        # the scope's lines cut from the body stage's walk (only hidden elements skipped there)
+        scope_lines=scope_lines(result.lines, scope, body) if scope is not None and not excluded else None,
     )
 
     # 8. verdict on the structure: one headline, one main text

@@ -35,8 +35,9 @@ _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "
 
 
 # every <meta>-like value: name/property/itemprop with content (microdata on any element too);
-# compiled once, as an XPath string is compiled again on every call
-_META = etree.XPath("//*[@content and (@name or @property or @itemprop)]")
+# compiled once, as an XPath string is compiled again on every call. The content attributes alone:
+# an element test with three attribute predicates per element of the page costs ten times more.
+_CONTENT = etree.XPath("//@content")
 
 
 class UndecodablePage(ValueError):
@@ -265,7 +266,8 @@ def parse(html: bytes | str, url: str, content_type: str | None = None) -> Page:
     if root is None:
         raise UndecodablePage("no HTML markup in the page")
     page = Page(url=url, text=text, encoding=encoding, tree=root)
-    for el in _META(root):
+    for attribute in _CONTENT(root):
+        el = attribute.getparent()
         content = el.get("content") or ""
         for attr in ("name", "property", "itemprop"):
             key = el.get(attr)

@@ -209,12 +209,16 @@ def _index(lines: list[Line], text: str | None, *, last: bool = False) -> int | 
 
 
 def byline_lines(
-    scope: Any, title_el: Any, title: str | None, first_paragraph: str | None, last_paragraph: str | None
+    scope: Any, title_el: Any, title: str | None, first_paragraph: str | None, last_paragraph: str | None,
+    lines: list[Line] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """(head lines nearest to the headline first, tail lines after the body in reading order)."""
+    """(head lines nearest to the headline first, tail lines after the body in reading order).
+    ``lines``: the scope's cleaned lines when already known (scraper.extract.regions.scope_lines),
+    else the scope is walked."""
     if scope is None:
         return [], []
-    lines = iter_lines(scope, skip_hidden)
+    if lines is None:
+        lines = iter_lines(scope, skip_hidden)
     head_at = None
     if title_el is not None:
         head_at = next((i for i, line in enumerate(lines) if line.owner is title_el), None)
@@ -284,10 +288,11 @@ def extract_dates(
     page: Page, scope: Any, zone: PageZone | None, reference: datetime | None, *,
     prefer_visible: bool = False, selector: Any = None, title_el: Any = None, title: str | None = None,
     first_paragraph: str | None = None, last_paragraph: str | None = None,
+    scope_lines: list[Line] | None = None,
 ) -> Dates:
     """The publication and update dates. ``zone``: the page zone for unzoned times
     (scraper.extract.timezone.page_zone); ``title_el``/``title`` and the first and last body
-    paragraphs locate the byline region inside ``scope``."""
+    paragraphs locate the byline region inside ``scope``; ``scope_lines``: its lines, when known."""
     zone = zone or UNKNOWN
     machine: Evidence | None = None
     raw = _ld_dates(page, "datePublished")
@@ -303,7 +308,7 @@ def extract_dates(
         updated = parse_machine(raw_updated, zone, reference)
 
     # 1. the byline region around the headline
-    head, tail = byline_lines(scope, title_el, title, first_paragraph, last_paragraph)
+    head, tail = byline_lines(scope, title_el, title, first_paragraph, last_paragraph, scope_lines)
     visible, byline_updated = _byline_dates(head, tail, zone, reference)
     updated = updated or byline_updated
 

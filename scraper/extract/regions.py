@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scraper.extract.dom import Line, iter_lines, skip_hidden
+from scraper.extract.dom import BLOCK_TAGS, SKIP_TAGS, Line, is_hidden, iter_lines, skip_hidden
 from scraper.text import clean_text
 
 HEAD_LIMIT = 12  # lines: a head longer than this is not a byline area but more page
@@ -47,6 +47,66 @@ def page_lines(root: Any) -> list[Line]:
     stage cuts them (``BodyResult.lines``), so indices from either point at the same lines. Texts
     are whitespace-collapsed only; :func:`find_regions` returns its lines cleaned."""
     return iter_lines(root, skip_hidden, clean=False)
+
+
+def scope_lines(lines: Sequence[Line], scope: Any, root: Any) -> list[Line] | None:
+    """The lines ``iter_lines(scope, skip_hidden)`` gives (cleaned), cut from ``lines``, the page's
+    lines under ``root`` from :func:`page_lines` (hidden elements skipped, nothing else), without
+    walking the tree again; None when the cut could differ from a walk of ``scope``.
+
+    A block element's lines are one run of the page's lines, with the same texts and owners: the
+    page walk ends a line where the block starts and where it ends. That holds unless ``scope`` is
+    inline, or is left out of the page walk (hidden, in a skipped element), or sits inside a link
+    (the page walk counts its text as link text)."""
+    if scope is not root:
+        if scope.tag not in BLOCK_TAGS:
+            return None
+        node = scope
+        while node is not root:
+            if node is None or node.tag in SKIP_TAGS or node.tag == "a" or is_hidden(node):
+                return None
+            node = node.getparent()
+    start = end = len(lines)
+    if scope is root:
+        start = 0
+    else:
+        memo: dict[Any, bool] = {}
+        for index, line in enumerate(lines):
+            inside = _inside_memo(line.owner, scope, memo)
+            if inside and start == len(lines):
+                start = index
+            elif not inside and start < len(lines):
+                end = index
+                break
+    out: list[Line] = []
+    for line in lines[start:end]:
+        text = clean_text(line.text)
+        if not text:
+            continue  # a walk with cleaning drops a line that cleans to nothing
+        if len(text) > len(line.text):
+            return None  # NFC lengthened it: its link share, capped by its length, may differ
+        out.append(Line(text, line.owner, min(line.link_chars, len(text)), line.heading))
+    return out
+
+
+def _inside_memo(el: Any, scope: Any, memo: dict[Any, bool]) -> bool:
+    """Whether ``el`` is ``scope`` or inside it, remembered for every element on the way up."""
+    chain = []
+    node = el
+    found = False
+    while node is not None:
+        known = memo.get(node)
+        if known is not None:
+            found = known
+            break
+        chain.append(node)
+        if node is scope:
+            found = True
+            break
+        node = node.getparent()
+    for item in chain:
+        memo[item] = found
+    return found
 
 
 def _inside(el: Any, scope: Any | None) -> bool:
