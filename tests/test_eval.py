@@ -353,13 +353,19 @@ def test_cli_bad_input_is_one_line(tmp_path, capsys):
     assert "broken.json" in err and "Traceback" not in err
 
 
-def test_cli_without_trafilatura_scores_akhbar_and_says_how_to_install(tmp_path, capsys, monkeypatch):
+def test_cli_without_trafilatura_says_how_to_install_or_to_score_akhbar_alone(tmp_path, capsys, monkeypatch):
+    # Issue 9: the comparison asked for cannot run, so it is a one-line error, not a silent
+    # akhbar-only report with exit 0; --no-trafilatura asks for that report.
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
-    assert main(["eval", str(write_pair(tmp_path)), "--variants", "plain"]) == 0
+    assert main(["eval", str(write_pair(tmp_path)), "--variants", "plain"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith("akhbar eval: cannot import trafilatura")
+    assert "pip install -e '.[dev]'" in line and line.endswith("or add --no-trafilatura to score akhbar alone")
+    assert main(["eval", str(write_pair(tmp_path)), "--variants", "plain", "--no-trafilatura"]) == 0
     out = capsys.readouterr().out
-    first = out.splitlines()[0]
-    assert "cannot import trafilatura" in first and "pip install -e '.[dev]'" in first
-    assert "\nakhbar " in out and "trafilatura " not in out.split("\n", 1)[1]
+    assert "akhbar " in out and "trafilatura " not in out
 
 
 def test_cli_check_exits_1_when_a_target_is_missed(tmp_path, capsys):
