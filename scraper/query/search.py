@@ -120,9 +120,12 @@ class Page:
         }
 
 
-def _matches(conn: Connection | Any, query: Query, *, scored: bool = True, within: Any = None) -> Any:
+def _matches(
+    conn: Connection | Any, query: Query, *, scored: bool = True, within: Any = None, min_score: float | None = None
+) -> Any:
     """(id, score) of the articles matching ``query``: higher score, better match (None unless ``scored``).
-    ``within``: a SELECT of the only ids to consider (SQLite: FTS5 then tests just those rows)."""
+    ``within``: a SELECT of the only ids to consider (SQLite: FTS5 then tests just those rows).
+    ``min_score``: only matches scoring at least this (SQLite; see :func:`_page_floor`)."""
     if conn.dialect.name == "postgresql":
         fts = table(index.PG_TABLE, column("article_id"), column("document"))
         tsquery = cast(bindparam("tsquery", query.tsquery()), TSQUERY)
@@ -142,7 +145,29 @@ def _matches(conn: Connection | Any, query: Query, *, scored: bool = True, withi
     )
     if within is not None:
         found = found.where(fts.c.rowid.in_(within))
+    if min_score is not None and scored:
+        found = found.where(score >= bindparam("min_score", min_score, type_=Float))
     return found.subquery("matches")
+
+
+def _page_floor(conn: Connection, query: Query, limit: int) -> float | None:
+    """SQLite, first page by relevance, no filters: the score of the (limit + 1)-th best match.
+
+    Ranking needs each match's date for the tie-break, and reading it means one article row per
+    match (slow for a word in thousands of articles). FTS5 alone scores every match quickly, so the
+    page query can leave out everything scoring below this floor: the rows of the page (and the one
+    after it, which says whether there is a next page) all score at least as much."""
+    fts = table(index.FTS_TABLE, column("rowid"))
+    score = -func.bm25(literal_column(index.FTS_TABLE), *_BM25, type_=Float)
+    floor = (
+        select(score.label("score"))
+        .select_from(fts)
+        .where(literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5())))
+        .order_by(score.desc())
+        .limit(1)
+        .offset(limit)
+    )
+    return conn.execute(floor).scalar()
 
 
 # SQLite joins the FTS matches to the articles in the order FTS5 gives them. When the filters keep
@@ -240,10 +265,19 @@ def search(
         sort = "newest"
     if not 1 <= limit <= MAX_PAGE:
         raise FilterError(f"the page size must be between 1 and {MAX_PAGE}, not {limit}")
-    found = ranked(conn, parsed, filters, collapse)
+    plain = parsed is not None and not filters.describe() and not collapse  # the index alone answers
+    floor = None
+    if plain and sort == "relevance" and not cursor and conn.dialect.name == "sqlite":
+        floor = _page_floor(conn, parsed, limit)  # type: ignore[arg-type]
+    found = ranked(conn, parsed, filters, collapse, min_score=floor)
     keys = _keys(sort, found)
-    # Counted without ranking: bm25 / ts_rank of every match would be computed for nothing.
-    counted = ranked(conn, parsed, filters, collapse, scored=False)
+    # Counted without ranking: bm25 / ts_rank of every match would be computed for nothing; and
+    # without filters, in the index alone (every indexed row is an article's: added and deleted together).
+    counted = (
+        _matches(conn, parsed, scored=False)  # type: ignore[arg-type]
+        if plain
+        else ranked(conn, parsed, filters, collapse, scored=False)
+    )
     total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
     fingerprint = _fingerprint(text, filters, sort, collapse)
     page = select(found).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
@@ -260,7 +294,10 @@ def search(
     return Page(_hits(conn, rows, parsed), total, next_cursor, text, sort, filters.describe())
 
 
-def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: bool, *, scored: bool = True) -> Any:
+def ranked(
+    conn: Connection, parsed: Query | None, filters: Filters, collapse: bool, *, scored: bool = True,
+    min_score: float | None = None,
+) -> Any:  # fmt: skip
     """The matching articles with id, date, score, story cluster and copies: a subquery."""
     date_ = article_date()
     where = conditions(conn, filters)
@@ -268,7 +305,7 @@ def ranked(conn: Connection, parsed: Query | None, filters: Filters, collapse: b
         within = None
         if where and conn.dialect.name == "sqlite" and _filters_are_narrower(conn, parsed, where):
             within = select(Article.id).where(*where)
-        matches = _matches(conn, parsed, scored=scored, within=within)
+        matches = _matches(conn, parsed, scored=scored, within=within, min_score=min_score)
         score = matches.c.score
     else:
         matches, score = None, cast(null(), Float)

@@ -22,7 +22,7 @@ class Segment:
 
 
 def _matches(token: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> bool:
-    return token in exact or any(token.startswith(p) for p in prefixes)
+    return token in exact or (bool(prefixes) and token.startswith(prefixes))
 
 
 def highlight(text: str, exact: frozenset[str], prefixes: tuple[str, ...] = ()) -> list[Segment]:
