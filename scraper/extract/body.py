@@ -548,11 +548,15 @@ def extract_body(
     klass = [BAD] * n
     fixed = [True] * n  # bad whatever the neighbours: links, chrome, captions, the headline, phrases
     words = [0] * n
+    # _is_title's length window, once: a call per line cost more than the test
+    shortest, longest = (0.7 * len(title_key), 1.5 * len(title_key) + 10) if title_key else (1.0, 0.0)
     for i, line in enumerate(lines):
         if line.link_chars > MAX_LINK_DENSITY * len(line.text):  # mostly links: never body text
             continue
         text = line.text
-        if i == headline or context.kind_of(line.owner) or _is_title(text, title_key):
+        if i == headline or context.kind_of(line.owner) or (
+            shortest <= len(text) <= longest and fingerprint_text(text) == title_key
+        ):
             continue
         words[i] = count = text.count(" ") + 1
         if count <= SHORT_WORDS and has_phrase(text):  # a short prompt, label or copyright line
