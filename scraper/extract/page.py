@@ -254,7 +254,7 @@ def parse(html: bytes | str, url: str, content_type: str | None = None) -> Page:
         reason = mojibake_reason(text)
         if reason:
             raise UndecodablePage(reason)
-    if not text.strip():
+    if not text or text.isspace():  # isspace stops at the first letter; strip copies the page
         raise UndecodablePage("empty page")
     # plain etree elements: lxml.html's element classes cost a Python lookup per proxy created
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
