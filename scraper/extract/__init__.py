@@ -104,7 +104,7 @@ def _extract(
 ) -> Article:
     site = site or _lookup_site(url)
     rules: SiteRules = site.rules
-    if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
+    if html is None or (isinstance(html, (bytes, str)) and (not html or html.isspace())):
         raise NotAnArticle("empty page")
     if not isinstance(html, (bytes, str)):
         raise NotAnArticle(f"not HTML: got {type(html).__name__}")

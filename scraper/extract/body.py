@@ -42,8 +42,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from scraper.article import Block
 from scraper.extract.data import BLOCK_CONTAINS, BLOCK_STARTS, fold, stop_word_count
 from scraper.extract.dom import BLOCK_TAGS, HEADINGS, Line, class_weight, is_hidden, iter_lines
@@ -68,22 +66,6 @@ _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "menu",
 _CAPTION_TAGS = frozenset({"figure", "figcaption", "picture"})
 # a block element that is itself a paragraph: its score goes to its parent
 _PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "dt", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "address"})
-# the attributes alone, tested in Python: four XPath contains() per element of the page cost more
-# than the whole bare parse
-_NAMING_ATTRS = etree.XPath("//@itemprop | //@property")
-
-
-def _declared(tree: Any) -> list[Any]:
-    """Elements (not ``<meta>``) whose itemprop or property names ``articleBody``, in document order."""
-    found: list[Any] = []
-    for value in _NAMING_ATTRS(tree):
-        if "articleBody" in value or "articlebody" in value:
-            el = value.getparent()
-            if el.tag != "meta" and (not found or found[-1] is not el):
-                found.append(el)
-    return found
-
-
 @dataclass(slots=True)
 class BodyResult:
     container: Any | None
@@ -548,11 +530,15 @@ def extract_body(
     klass = [BAD] * n
     fixed = [True] * n  # bad whatever the neighbours: links, chrome, captions, the headline, phrases
     words = [0] * n
+    # _is_title's length window, once: a call per line cost more than the test
+    shortest, longest = (0.7 * len(title_key), 1.5 * len(title_key) + 10) if title_key else (1.0, 0.0)
     for i, line in enumerate(lines):
         if line.link_chars > MAX_LINK_DENSITY * len(line.text):  # mostly links: never body text
             continue
         text = line.text
-        if i == headline or context.kind_of(line.owner) or _is_title(text, title_key):
+        if i == headline or context.kind_of(line.owner) or (
+            shortest <= len(text) <= longest and fingerprint_text(text) == title_key
+        ):
             continue
         words[i] = count = text.count(" ") + 1
         if count <= SHORT_WORDS and has_phrase(text):  # a short prompt, label or copyright line
@@ -573,7 +559,7 @@ def extract_body(
     if ruled:  # a site rule says where the text is: its word is final
         container, members = ruled[0], {ruled[0]}
     elif good:
-        container, members = _choose_container(lines, good, _declared(page.tree), headline_el)
+        container, members = _choose_container(lines, good, page.declared_body, headline_el)
     else:
         container, members = None, set()
     in_members = _Ancestry(members)
