@@ -58,6 +58,7 @@ def fresh_database(base: str | None, folder: str) -> tuple[str, object]:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
 
     def drop() -> None:
+        admin.dispose()  # a fresh connection: the server may have restarted during the run
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
