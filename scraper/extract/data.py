@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from scraper.text import clean_text, fingerprint_text
+from scraper.yaml_data import load_yaml
 
 # Through importlib.resources, so the tables also load from the zipped egg scrapyd imports.
 _DATA = resources.files("scraper") / "data"
 
 
 def _load(name: str) -> Any:
-    return yaml.safe_load((_DATA / name).read_text(encoding="utf-8"))
+    return load_yaml((_DATA / name).read_text(encoding="utf-8"))
 
 
 def fold(text: str) -> str:

@@ -20,11 +20,10 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from scraper import dates_data
 from scraper.article import ZoneSource
 from scraper.extract.page import Page
+from scraper.yaml_data import load_yaml
 
 _PLACES = dates_data.DATA_DIR / "places.yaml"
 
@@ -40,7 +39,7 @@ UNKNOWN = PageZone(None, "unknown")
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
-    data = yaml.safe_load(_PLACES.read_text(encoding="utf-8"))  # a Traversable: works from a zipped egg
+    data = load_yaml(_PLACES.read_text(encoding="utf-8"))  # a Traversable: works from a zipped egg
     countries = {str(code).lower(): zone for code, zone in data["countries"].items()}
     cities = {dates_data.key(dates_data.fold(city)): zone for city, zone in data["dateline_cities"].items()}
     names = dates_data.trie(dates_data.fold(city) for city in data["dateline_cities"])
