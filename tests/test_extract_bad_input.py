@@ -186,3 +186,36 @@ def test_a_malformed_declared_url_does_not_cost_the_article(head):
     assert article.title == TITLE
     assert article.canonical_url == URL
     assert article.image_url is None
+
+
+_STORY = "<p>" + "نص المقال الطويل هنا، وهو يحكي ما جرى في المدينة أمس بالتفصيل. " * 12 + "</p>"
+
+
+def test_an_image_under_thousands_of_empty_wrappers_is_read_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The caption stage climbs from an image through its wrappers, reading each one's subtree:
+    # 2,000 nested empty <div>s made that 2,000 climbs of up to 2,000 nodes (12 s of CPU).
+    import scraper.extract.captions as captions
+
+    reads = 0
+    real = captions._bounded_text
+
+    def counted(el, limit):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        return real(el, limit)
+
+    monkeypatch.setattr(captions, "_bounded_text", counted)
+    deep = "<div>" * 2000 + "<img src='a.jpg'>" + "</div>" * 2000
+    html = f"<html><body><h1>عنوان الخبر المهم اليوم</h1>{_STORY}{deep}{_STORY}</body></html>"
+    article = extract(html.encode(), "https://news.example/news/1")
+    assert article.title == "عنوان الخبر المهم اليوم"
+    assert article.body.count("نص المقال الطويل هنا") == 24
+    assert reads < 100
+
+
+def test_a_caption_a_dozen_wrappers_below_its_figure_is_still_found() -> None:
+    nested = "<div>" * 10 + "<img src='a.jpg'>" + "</div>" * 10
+    figure = f"<figure>{nested}<figcaption>الرئيس خلال المؤتمر الصحفي (رويترز)</figcaption></figure>"
+    html = f"<html><body><article><h1>عنوان الخبر المهم اليوم</h1>{figure}{_STORY}</article></body></html>"
+    article = extract(html.encode(), "https://news.example/news/2")
+    assert [(c.text, c.credit) for c in article.captions] == [("الرئيس خلال المؤتمر الصحفي", "رويترز")]

@@ -30,10 +30,10 @@ SHARED_PAGES = ROOT.parent / "shared" / "pages"
 DEMO_PAGES = ROOT / "scraper" / "demo" / "archive" / "pages"
 FETCHED = datetime(2024, 9, 19, 9, 30, tzinfo=UTC)
 SMALL = 4 * 1024  # the slow set's pages: windows of real pages at most this long
-# The slow set nests at most this deep: the caption search climbs an image's ancestors reading
-# each one's whole subtree (scraper/extract/captions.py _figure, _lines_outside), quadratic in an
-# empty chain's depth: 2,000 levels in a 15 KB window of a directory page took 3.5 s of CPU.
-SLOW_SET_MAX_DEPTH = 600
+# The slow set nests this deep at most, past libxml2's own limit (2,048 with huge_tree), where the
+# parser's excess nesting is unwrapped. (The caption climb was quadratic in an empty chain's depth
+# until it was capped: 2,000 levels took 12 s of CPU.)
+SLOW_SET_MAX_DEPTH = 2500
 
 
 @dataclass(frozen=True)

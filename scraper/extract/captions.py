@@ -41,6 +41,9 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _SENTENCE_END = re.compile(r"[.!؟?:]\s*$")
 # a figure box holds the image and at most this much text
+# An image box is a few wrappers deep (picture, link, div); each level is checked by reading its
+# subtree, so a cap keeps a page of thousands of nested empty wrappers linear, not quadratic.
+_FIGURE_CLIMB = 16
 _FIGURE_CHARS = 400
 _FIGURE_LINES = 4
 # a bare image's neighbour counts as its caption only when this short
@@ -226,7 +229,7 @@ def _excluded(unit: Any, scope: Any, host: str) -> bool:
 def _figure(unit: Any, scope: Any) -> Any:
     """The image's own box: climb while the ancestor holds this one picture and little text."""
     box = unit
-    while True:
+    for _ in range(_FIGURE_CLIMB):
         parent = box.getparent()
         if parent is None or parent is scope or box.tag == "figure":
             return box
@@ -237,6 +240,7 @@ def _figure(unit: Any, scope: Any) -> Any:
         if len(_media(parent, 2)) > 1 or next(parent.iter("h1", *HEADINGS), None) is not None:
             return box
         box = parent
+    return box
 
 
 def _lines_outside(box: Any, unit: Any) -> list[Line]:
