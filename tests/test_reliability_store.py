@@ -63,7 +63,7 @@ def _count(url: str, sql: str) -> int:
 
 
 def test_a_write_that_keeps_failing_spools_the_batch_and_the_next_run_stores_it(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reliability
 ) -> None:
     spool = tmp_path / "spool"
     pipeline, crawler = _pipeline(database_url, spool)
@@ -104,6 +104,10 @@ def test_a_write_that_keeps_failing_spools_the_batch_and_the_next_run_stores_it(
     again.spider_closed(crawler.spider, "finished")  # type: ignore[attr-defined]
     assert assert_every_article_is_whole(database_url) == 25
     assert list(spool.glob("*.jsonl")) == []
+    reliability(scenario=f"every write fails after the first batch ({database_url.split(':')[0]})",
+                inputs=f"25 articles, batches of 10, {len(attempts)} failed write attempts",
+                result="10 committed, 15 spooled, run store_failed with the reason; the next run stored the spool: 25",
+                lost=0)
 
 
 def test_a_spool_for_another_database_is_left_alone(tmp_path: Path) -> None:
@@ -147,7 +151,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
             subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
-def test_a_full_disk_keeps_committed_articles_spools_the_rest_and_exits_1(tiny_disk: Path, tmp_path: Path) -> None:
+def test_a_full_disk_keeps_committed_articles_spools_the_rest_and_exits_1(
+    tiny_disk: Path, tmp_path: Path, reliability
+) -> None:
     database = tiny_disk / "akhbar.db"
     url = f"sqlite:///{database}"
     spool = tmp_path / "spool"
@@ -179,6 +185,9 @@ def test_a_full_disk_keeps_committed_articles_spools_the_rest_and_exits_1(tiny_d
     else:
         assert run["finish_reason"] == "store_failed" and "full" in run["detail"]
     assert run["articles_stored"] == len(committed)
+    reliability(scenario="disk full mid-crawl (SQLite)", inputs="400 article pages, a disk too small for them",
+                result=f"exit 1, one-line reason; {len(committed)} committed and whole (integrity_check ok), "
+                       f"{len(kept)} spooled, none in both", lost=0)
 
 
 def _stats(output: str) -> dict[str, object]:
@@ -261,7 +270,7 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_postgresql_restarted_during_a_3000_article_crawl_leaves_3000_articles(postgres_url: str) -> None:
+def test_postgresql_restarted_during_a_3000_article_crawl_leaves_3000_articles(postgres_url: str, reliability) -> None:
     database_url = postgres_url
     version = os.listdir("/etc/postgresql")[0]
     restarted: list[int] = []
@@ -291,3 +300,6 @@ def test_postgresql_restarted_during_a_3000_article_crawl_leaves_3000_articles(p
     assert _count(database_url, "SELECT count(*) FROM article") == len(paths) == 3000
     assert _count(database_url, "SELECT articles_stored FROM crawl_run") == 3000
     assert _count(database_url, "SELECT count(*) FROM crawl_run WHERE finish_reason = 'finished'") == 1
+    reliability(scenario="PostgreSQL restarted mid-crawl",
+                inputs=f"3,000 article pages, restart at {restarted[0]} stored",
+                result="3,000 articles stored, crawl_run finished with 3,000, exit 0", lost=0, slow=True)

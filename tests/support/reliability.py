@@ -37,7 +37,7 @@ def render(rows: list[Row]) -> str:
         "| Scenario | Inputs tried | Result | Data lost | Test |",
         "|---|---|---|---|---|",
     ]
-    for row in sorted(rows, key=lambda r: (r.test, r.scenario)):
+    for row in sorted(set(rows), key=lambda r: (r.test, r.scenario)):  # engine variants may repeat a row
         mark = " (slow)" if row.slow else ""
         lines.append(f"| {row.scenario}{mark} | {row.inputs} | {row.result} | {row.lost} | `{row.test}` |")
     return "\n".join(lines) + "\n"
