@@ -207,6 +207,16 @@ def test_scrapy_crawl_of_an_unknown_spider_is_one_line(tmp_path: Path, reliabili
     reliability(scenario="scrapy crawl nosuchspider", inputs="1 command", result="exit 2, one line", lost=0)
 
 
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [("since=yesterday", "-a since must be a date"), ("max_articles=many", "-a max_articles must be a whole number"),
+     ("deadline=soon", "-a deadline must be a number of seconds")],
+)
+def test_scrapy_crawl_with_a_bad_spider_argument_is_one_line(tmp_path: Path, argument: str, message: str) -> None:
+    result = run("crawl", "aljazeera", "-a", argument, cwd=ROOT, program="scrapy")
+    one_line_error(result, prefix=f"scrapy crawl aljazeera: {message}")
+
+
 # -- Ctrl-C ---------------------------------------------------------------------------------------
 
 
