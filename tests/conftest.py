@@ -6,45 +6,27 @@ dropped afterwards, so tests can run repeatedly and in parallel against one data
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 import scraper.dates
 from scraper.storage.engine import make_engine
 from scraper.storage.migrate import upgrade
+from tests.support.databases import ENGINES, empty_database
 
 # An internal error in the date scanner fails the test instead of becoming "no date".
 scraper.dates.strict = True
 
-POSTGRES_ENV = "AKHBAR_TEST_POSTGRES_URL"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=ENGINES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to an empty database (no schema yet) on each engine."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'akhbar.db'}"
-        return
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"PostgreSQL variant skipped: {POSTGRES_ENV} is not set")
-    schema = f"akhbar_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

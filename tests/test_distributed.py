@@ -8,7 +8,6 @@ prefix (deleted afterwards) and its own PostgreSQL schema (dropped afterwards).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -20,14 +19,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.support.article_site import serve
+from tests.support.databases import empty_database
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PAGES = 500
-POSTGRES_ENV = "AKHBAR_TEST_POSTGRES_URL"
+
 
 
 @pytest.fixture
@@ -48,21 +47,10 @@ def redis_prefix() -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"distributed tests skipped: {POSTGRES_ENV} is not set (they need one PostgreSQL server)")
-    schema = f"akhbar_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+def postgres_url(tmp_path: Path) -> Iterator[str]:
+    skip = "distributed tests skipped (they need one PostgreSQL server)"
+    with empty_database("postgresql", tmp_path, skip_reason=skip) as url:
+        yield url
 
 
 def start_crawler(origin: str, database: str, prefix: str, log: Path) -> subprocess.Popen[str]:

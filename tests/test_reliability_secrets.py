@@ -11,19 +11,17 @@ import logging
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 
 from scraper.masking import install_log_masking, mask_secrets, mask_url
 from scraper.storage.spool import Spool
 from scraper.storage.synthetic import make_item
 from scraper.storage.writer import finish_crawl_run, one_line, read_crawl_run, start_crawl_run
-from tests.conftest import POSTGRES_ENV
+from tests.support.databases import empty_database
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -156,23 +154,11 @@ def test_spool_header_keeps_the_url_without_its_password(tmp_path: Path) -> None
 
 
 @pytest.fixture
-def postgres_url_with_password() -> Iterator[str]:
+def postgres_url_with_password(tmp_path: Path) -> Iterator[str]:
     """A fresh schema on the test server, addressed by a URL carrying a password (trust auth
     ignores it, so the crawl runs for real)."""
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"PostgreSQL variant skipped: {POSTGRES_ENV} is not set")
-    schema = f"akhbar_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(server).set(password=SECRET).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database("postgresql", tmp_path, password=SECRET) as url:
+        yield url
 
 
 def test_a_whole_crawl_with_a_password_logs_and_stores_none(postgres_url_with_password: str, tmp_path: Path,

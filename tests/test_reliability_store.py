@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,6 @@ import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from pipelines.store import STORE_FAILED_STAT, StorePipeline
@@ -32,8 +30,8 @@ from scraper.storage.migrate import upgrade
 from scraper.storage.spool import read_spool, replay_pending
 from scraper.storage.synthetic import make_item
 from scraper.storage.writer import ArticleWriter, start_crawl_run
-from tests.conftest import POSTGRES_ENV
 from tests.support.article_site import serve
+from tests.support.databases import empty_database
 from tests.test_storage_faults import assert_every_article_is_whole
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -247,26 +245,10 @@ def _libpq(engine: Engine) -> str:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema on the test server, through connections that survive the server's restart."""
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"PostgreSQL restart test skipped: {POSTGRES_ENV} is not set")
-    schema = f"akhbar_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(server).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    finally:
-        for _ in range(30):  # the server may still be starting up
-            try:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-                break
-            except OperationalError:
-                time.sleep(1)
-        admin.dispose()
+def postgres_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh schema on the test server (dropped once the restarted server is back)."""
+    with empty_database("postgresql", tmp_path, skip_reason="PostgreSQL restart test skipped") as url:
+        yield url
 
 
 @pytest.mark.slow
