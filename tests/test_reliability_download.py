@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.article_site import HTML, serve, sitemap
+from tests.support.article_site import HTML, delayed, serve, sitemap
 from tests.support.hostile import crawl_run, failures, run_crawl, stored_urls
 
 RETRY_AFTER_MAX = 2.0
@@ -247,17 +247,7 @@ def test_the_deadline_stops_the_run_with_exit_1_and_keeps_what_was_fetched(tmp_p
     with serve() as site:
         paths = site.add_articles(40)
         for path in paths:
-            body = site.routes[path][2]  # type: ignore[index]
-
-            def slow(handler: BaseHTTPRequestHandler, body: bytes = body) -> None:
-                time.sleep(0.5)  # a slow site: 40 pages, 2 at a time, take 10 s
-                handler.send_response(200)
-                handler.send_header("Content-Type", HTML)
-                handler.send_header("Content-Length", str(len(body)))
-                handler.end_headers()
-                handler.wfile.write(body)
-
-            site.routes[path] = slow
+            site.routes[path] = delayed(site.routes[path][2], 0.5)  # type: ignore[index]  # a slow site: 40 pages, 2 at a time, take 10 s
         result = run_crawl({
             "origin": site.origin, "database": database,
             "settings": {"AKHBAR_DEADLINE": 3, "CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2,

@@ -9,13 +9,11 @@ Pages: CONSTRUCTED (tests/support/article_site.py; the hostile pages are built h
 
 from __future__ import annotations
 
-import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.support.article_site import HTML, serve, sitemap
+from tests.support.article_site import HTML, delayed, serve, sitemap
 from tests.support.hostile import crawl_run, failures, rows, run_crawl, stored_urls
 
 ATTRIBUTES = 100_000
@@ -42,17 +40,7 @@ def test_a_page_over_the_size_cap_and_a_page_outlasting_the_time_limit_fail_alon
         large = page.replace(b"</body>", b"<!--" + b" " * cap + b"--></body>")
         hostile = many_attributes()
         for path in good:  # a slow site: downloads are still in flight while the hostile page is parsed
-            body = site.routes[path][2]  # type: ignore[index]
-
-            def slow(handler: BaseHTTPRequestHandler, body: bytes = body) -> None:
-                time.sleep(0.3)
-                handler.send_response(200)
-                handler.send_header("Content-Type", HTML)
-                handler.send_header("Content-Length", str(len(body)))
-                handler.end_headers()
-                handler.wfile.write(body)
-
-            site.routes[path] = slow
+            site.routes[path] = delayed(site.routes[path][2], 0.3)  # type: ignore[index]
         site.routes.update({
             "/news/large": (200, {"Content-Type": HTML}, large),
             "/news/attributes": (200, {"Content-Type": HTML}, hostile),

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -22,22 +21,10 @@ from sqlalchemy import create_engine, func, select
 import models
 from scraper.cli import main
 from scraper.operations.resume import FINISHED, STOPPED, read_marker, resume_settings
-from tests.support.article_site import HTML, serve
+from tests.support.article_site import delayed, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 30
-
-
-def _slow(body: bytes):  # type: ignore[no-untyped-def]
-    def answer(handler: BaseHTTPRequestHandler) -> None:
-        time.sleep(0.3)
-        handler.send_response(200)
-        handler.send_header("Content-Type", HTML)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-
-    return answer
 
 
 def _start(origin: str, database: str) -> subprocess.Popen[str]:
@@ -74,7 +61,7 @@ def test_an_interrupted_crawl_resumes_without_fetching_finished_pages(
     with serve() as site:
         paths = site.add_articles(ARTICLES)
         for path in paths:
-            site.routes[path] = _slow(site.routes[path][2])  # type: ignore[index]
+            site.routes[path] = delayed(site.routes[path][2], 0.3)  # type: ignore[index]
         first = _start(site.origin, database)
         deadline = time.monotonic() + 90
         while len(_stored(database)) < 6 and first.poll() is None and time.monotonic() < deadline:

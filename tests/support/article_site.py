@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,20 @@ def article_pages(origin: str, count: int, prefix: str = "story") -> dict[str, b
                       page, count=1)
         pages[path] = page.encode()
     return pages
+
+
+def delayed(body: bytes, seconds: float) -> Route:
+    """A route answering ``body`` as an HTML page after ``seconds``: a slow site."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        handler.send_response(200)
+        handler.send_header("Content-Type", HTML)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
 
 
 def sitemap(origin: str, paths: list[str]) -> bytes:
