@@ -181,13 +181,12 @@ def test_at_the_stop_timeout_running_crawls_are_stopped_cleanly(tmp_path: Path) 
     """A real crawl of a constructed local site whose pages answer slowly, stopped by the scheduler."""
     import json
 
-    from tests.support.article_site import serve
-    from tests.test_resume import _slow
+    from tests.support.article_site import delayed, serve
 
     database = f"sqlite:///{tmp_path / 'akhbar.db'}"
     with serve() as site:
         for path in site.add_articles(30):
-            site.routes[path] = _slow(site.routes[path][2])  # type: ignore[index]
+            site.routes[path] = delayed(site.routes[path][2], 0.3)  # type: ignore[index]
         options = {"origin": site.origin, "database": database,
                    "settings": {"AKHBAR_EXTRACT_WORKERS": "0", "CONCURRENT_REQUESTS": "2",
                                 "CONCURRENT_REQUESTS_PER_DOMAIN": "2", "AKHBAR_STORE_BATCH": "2"}}
