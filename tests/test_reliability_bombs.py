@@ -184,9 +184,16 @@ def test_a_sitemap_index_fanning_out_stops_at_the_sitemap_count_limit(tmp_path: 
     read_urlsets = {_number(path) for path in sitemaps_read if path.startswith("/urls.xml")}
     expected = {site.origin + articles[i] for n in read_urlsets for i in (2 * n, 2 * n + 1)}
     assert read_urlsets and stored_urls(database) == expected
+    # every sitemap the limit left unread is a failure row naming the limit, none that was read
+    skipped = {url: row for url, row in failures(database).items() if row["stage"] == "discovery"}
+    assert skipped and all("AKHBAR_MAX_SITEMAPS" in row["error"] for row in skipped.values())
+    read = {site.origin + path for path in sitemaps_read}
+    assert not read & set(skipped)
+    assert all(url.startswith((site.origin + "/index.xml", site.origin + "/urls.xml")) for url in skipped)
     reliability(scenario="sitemap index fanning out without end",
                 inputs="each index lists 5 new indexes and 2 articles; AKHBAR_MAX_SITEMAPS 10",
-                result=f"10 sitemaps read then the rest skipped (logged); {len(expected)} articles stored", lost=0)
+                result=f"10 sitemaps read, then {len(skipped)} listed sitemaps skipped, each a failure row; "
+                       f"{len(expected)} articles stored", lost=0)  # fmt: skip
 
 
 def _wait_for_articles(database: str, count: int, seconds: float) -> int:

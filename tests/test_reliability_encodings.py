@@ -134,18 +134,59 @@ def test_huge_feeds_and_sitemaps_are_read_whole_and_entities_stay_unexpanded(rel
                         "<url><loc>https://news.example/news/c</loc></url></urlset>")  # fmt: skip
         requests = list(spider.parse_sitemap(XmlResponse("https://news.example/s.xml", body=sitemap_body.encode())))
         urls = [r.url for r in requests]
-        # libxml2 stops at the billion-laughs reference (as without huge_tree); past XXE it reads on.
-        assert urls == ["https://news.example/news/"] + (["https://news.example/news/c"] if entity == "&x;" else [])
+        # the DOCTYPE is dropped before parsing: the reference is an undefined entity, and the
+        # entries after it are read (libxml2 would otherwise end the parse at a billion-laughs)
+        assert urls == ["https://news.example/news/", "https://news.example/news/c"]
         assert all(len(url) < 100 and "lol" not in url for url in urls), [u[:100] for u in urls]
         hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else None
         assert not hostname or all(hostname not in url for url in urls)
         feed = (f'<?xml version="1.0"?>{doctype}<rss><channel><item><link>https://news.example/news/{entity}</link>'
                 "</item><item><link>https://news.example/news/d</link></item></channel></rss>")  # fmt: skip
         urls = [r.url for r in spider.parse_feed(XmlResponse("https://news.example/rss", body=feed.encode()))]
-        assert urls == ["https://news.example/news/"] + (["https://news.example/news/d"] if entity == "&x;" else [])
+        assert urls == ["https://news.example/news/", "https://news.example/news/d"]
         assert all(len(url) < 100 and "lol" not in url for url in urls)
         assert not hostname or all(hostname not in url for url in urls)
     reliability(scenario="feeds and sitemaps read with huge_tree",
                 inputs="an 11 MB title in a feed; billion-laughs and XXE (file:///etc/hostname) entities",
                 result="every entry of the huge feed read; entities left unexpanded (no lol, no file content); "
-                       "the parse stops at a billion-laughs reference", lost=0)
+                       "the declaration dropped, so every entry after a billion-laughs reference is read too",
+                lost=0)
+
+
+def test_a_sitemap_or_feed_whose_parse_libxml2_ends_early_leaves_a_failure_row() -> None:
+    """A declaration past the 64 KB prologue is not removed: libxml2 then ends the parse at the
+    billion-laughs reference, and the unread rest is a failure row, not a silent loss."""
+    from scrapy.http import XmlResponse
+
+    from scraper.article import CrawlItem
+
+    spider = _spider()
+    padding = "<!--" + "x" * 70_000 + "-->"
+    body = (f'<?xml version="1.0"?>{padding}{LAUGHS}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            "<url><loc>https://news.example/news/a</loc></url><url><loc>https://news.example/news/&j;</loc></url>"
+            "<url><loc>https://news.example/news/c</loc></url></urlset>")  # fmt: skip
+    out = list(spider.parse_sitemap(XmlResponse("https://news.example/s.xml", body=body.encode())))
+    rows = [item for item in out if isinstance(item, CrawlItem)]
+    urls = [r.url for r in out if not isinstance(r, CrawlItem)]
+    assert urls[0] == "https://news.example/news/a" and "https://news.example/news/c" not in urls
+    assert len(rows) == 1 and rows[0].stage == "discovery" and rows[0].page.url == "https://news.example/s.xml"
+    assert "parse stopped early" in (rows[0].problem or "") and "unread" in (rows[0].problem or "")
+
+    feed = (f'<?xml version="1.0"?>{padding}{LAUGHS}<rss><channel><item><link>https://news.example/news/&j;</link>'
+            "</item></channel></rss>")  # fmt: skip
+    out = list(spider.parse_feed(XmlResponse("https://news.example/rss", body=feed.encode())))
+    rows = [item for item in out if isinstance(item, CrawlItem)]
+    assert len(rows) == 1 and rows[0].stage == "discovery" and "parse stopped early" in (rows[0].problem or "")
+
+
+def test_the_doctype_is_removed_only_where_a_declaration_stands() -> None:
+    from scraper.spiders.sitemap_entries import without_doctype
+
+    plain = b'<?xml version="1.0"?><urlset><url><loc>https://a.example/x</loc></url></urlset>'
+    assert without_doctype(plain) == plain  # nothing to remove: byte for byte
+    declared = b'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "x>y">]>' + plain[21:]
+    assert without_doctype(declared) == plain
+    assert without_doctype(b"<!doctype rss>" + plain[21:]) == plain[21:]
+    # a declaration deeper than the prologue (never valid there) is left alone
+    late = plain + b"<!--" + b"y" * 70_000 + b'--><!DOCTYPE r [<!ENTITY a "x">]>'
+    assert without_doctype(late) == late

@@ -31,7 +31,7 @@ from scraper.spiders.arguments import CrawlArguments
 from scraper.spiders.failures import download_failure
 from scraper.spiders.known import KnownArticles
 from scraper.spiders.listing import feed_entry_date, keep_paging, listing_dates, next_page
-from scraper.spiders.sitemap_entries import SitemapReader
+from scraper.spiders.sitemap_entries import SitemapReader, stopped_early, without_doctype
 from scraper.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -82,9 +82,7 @@ class SiteSpider(scrapy.Spider):
         if not (self.site.sitemaps or self.site.news_sitemaps or self.site.feeds or self.site.sections):
             logger.warning("Site %s declares no sitemap, feed or section: nothing to crawl", self.site.name)
         for url in (*self.site.news_sitemaps, *self.site.sitemaps):
-            request = self._sitemap_request(url, depth=0)
-            if request is not None:
-                yield request
+            yield self._sitemap_request(url, depth=0)
         for url in self.site.feeds:
             yield scrapy.Request(url, callback=self.parse_feed, errback=self.request_failed)
         for url in self.site.sections:
@@ -133,20 +131,24 @@ class SiteSpider(scrapy.Spider):
         page = FetchedPage(url=asked, status=status, headers={}, body=b"", fetched_at=datetime.now(UTC))
         yield CrawlItem(page=page, problem=reason, stage="download")
 
-    def _refused(self, url: str, reason: str, stage: str = "download") -> CrawlItem:
-        logger.warning("Refused %s: %s", url, reason)
+    def _refused(self, url: str, reason: str, stage: str = "download", *, log: bool = True) -> CrawlItem:
+        if log:
+            logger.warning("Refused %s: %s", url, reason)
         page = FetchedPage(url=url, status=0, headers={}, body=b"", fetched_at=datetime.now(UTC))
         return CrawlItem(page=page, problem=reason, stage=stage)
 
     # --- discovery -------------------------------------------------------------------------
 
-    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request | None:
+    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request | CrawlItem:
+        """The request for a sitemap, or past AKHBAR_MAX_SITEMAPS a failure row saying it was
+        skipped (so `akhbar failures` shows what the limit left unread)."""
         limit = int(self._setting("AKHBAR_MAX_SITEMAPS", 1000))
         if limit and self._requested_sitemaps >= limit:
             if self._requested_sitemaps == limit:
                 logger.warning("%d sitemaps read in this run (AKHBAR_MAX_SITEMAPS): the rest are skipped", limit)
                 self._requested_sitemaps += 1
-            return None
+            reason = f"sitemap not read: {limit} sitemaps already read in this run (AKHBAR_MAX_SITEMAPS)"
+            return self._refused(url, reason, stage="discovery", log=False)  # logged once, above
         self._requested_sitemaps += 1
         maxsize = int(self._setting("AKHBAR_SITEMAP_MAXSIZE", 50 * 1024 * 1024))
         return scrapy.Request(
@@ -194,20 +196,23 @@ class SiteSpider(scrapy.Spider):
                 if depth > deepest:
                     yield self._refused(loc, f"sitemap index nested deeper than {deepest} (AKHBAR_SITEMAP_DEPTH)")
                     continue
-                request = self._sitemap_request(loc, depth)
-                if request is not None:
-                    yield request
+                yield self._sitemap_request(loc, depth)
             else:
                 yield from self._article_request(loc, entry.published)
+        if sitemap.stopped_early:
+            yield self._refused(response.url, f"sitemap {sitemap.stopped_early}", stage="discovery")
 
-    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request | CrawlItem]:
         try:
             # huge_tree: a text node over 10 MB would end the parse silently (entities stay unresolved).
             parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
-            root = etree.fromstring(response.body, parser=parser)
+            root = etree.fromstring(without_doctype(response.body), parser=parser)
         except etree.XMLSyntaxError as error:
             logger.warning("Feed %s is not valid XML (%s): skipped", response.url, error)
             return
+        stopped = stopped_early(parser.error_log)
+        if stopped:
+            yield self._refused(response.url, f"feed {stopped}", stage="discovery")
         if root is None:
             return
         for item in root.iter("item", "{http://www.w3.org/2005/Atom}entry"):

@@ -9,10 +9,16 @@ It parses with libxml2's ``huge_tree``: without it a text node over 10 MB ends t
 (recover mode hides the error) and every entry after it is silently lost. huge_tree lifts only the
 size limits: entities stay unresolved, so XXE and billion-laughs are refused as before, and the
 body was already capped by AKHBAR_SITEMAP_MAXSIZE when it was downloaded or gunzipped.
+
+The document type declaration is removed before parsing (``without_doctype``): a sitemap or feed
+has no use for one, and libxml2 ends the whole parse at the first reference to an entity that
+expands too far (billion-laughs), which lost every entry after it. Without the declaration such a
+reference is an undefined entity, skipped, and the parse reads on.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +43,25 @@ class SitemapEntry:
         return max(dates) if dates else None
 
 
+# the declaration with its internal subset ([...], whose entity values may hold ">")
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b(?:[^\[>]|\[.*?\]\s*)*>", re.S | re.I)
+_PROLOGUE = 64 * 1024  # a declaration comes before the root element: never searched past this
+
+
+def without_doctype(body: bytes) -> bytes:
+    """``body`` without its ``<!DOCTYPE ...>`` declaration (the rest byte for byte)."""
+    match = _DOCTYPE.search(body, 0, _PROLOGUE)
+    return body if match is None else body[: match.start()] + body[match.end() :]
+
+
+def stopped_early(error_log: etree._ListErrorLog) -> str | None:
+    """Why libxml2 ended a parse before the end of the document (a resource limit), or None."""
+    for error in error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            return f"parse stopped early: {error.message.split(',')[0]}; the entries after it are unread"
+    return None
+
+
 def _name(element: etree._Element) -> str:
     tag = element.tag
     if not isinstance(tag, str):
@@ -55,7 +80,7 @@ class SitemapReader:
 
     def __init__(self, body: bytes) -> None:
         self._events = etree.iterparse(
-            BytesIO(body),
+            BytesIO(without_doctype(body)),
             events=("start", "end"),
             recover=True,
             remove_comments=True,
@@ -70,6 +95,11 @@ class SitemapReader:
         except StopIteration:
             raise ValueError("no XML element in the sitemap") from None
         self.type = _name(root)
+
+    @property
+    def stopped_early(self) -> str | None:
+        """After iterating: why the parse ended before the document did, or None."""
+        return stopped_early(self._events.error_log)
 
     def __iter__(self) -> Iterator[SitemapEntry]:
         for event, element in self._events:
