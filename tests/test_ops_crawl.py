@@ -29,8 +29,9 @@ FAST = {"AKHBAR_RETRY_BACKOFF": "0", "AKHBAR_STORE_INTERVAL": "0.2", "AKHBAR_LOG
 
 
 def _run(argv: list[str], relocate: dict | None = None, env: dict[str, str] | None = None,
-         timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    options = json.dumps({"relocate": relocate or {}, "argv": argv}, ensure_ascii=False)
+         timeout: float = 120, scrapy: bool = False) -> subprocess.CompletedProcess[str]:
+    """``akhbar ARGV`` (``scrapy ARGV`` with ``scrapy``) in a child, ``relocate``'s sites moved."""
+    options = json.dumps({"relocate": relocate or {}, "argv": argv, "scrapy": scrapy}, ensure_ascii=False)
     return subprocess.run(
         [sys.executable, "-m", "tests.support.ops_cli", options],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
@@ -316,3 +317,63 @@ def test_crawl_help_documents_the_exit_status(capsys: pytest.CaptureFixture[str]
     assert "exit status:\n  0  the run did its work" in text
     assert "\n  1  nothing was fetched or stored because of errors" in text
     assert "\n  2  usage error: unknown site, a site that declares nothing to crawl, a --replay archive" in text
+
+
+# -- scrapy crawl: the same exit codes as akhbar crawl ---------------------------------------------
+
+
+def test_scrapy_crawl_exits_0_when_it_stored_articles(tmp_path: Path) -> None:
+    dates = {f"/news/2026/11/{d}/s{d}": datetime(2026, 11, d, 12, tzinfo=UTC) for d in (1, 2)}
+    database = f"sqlite:///{tmp_path / 'a.db'}"
+    with serve() as site:
+        _news_site(site, dates)
+        relocate = {"aljazeera": _local(site, news_sitemaps=[f"{site.origin}/news-sitemap.xml"])}
+        result = _run(["crawl", "aljazeera", "-s", f"AKHBAR_DATABASE_URL={database}"], relocate, scrapy=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(_articles(database)) == [f"{site.origin}{path}" for path in sorted(dates)]
+
+
+def test_scrapy_crawl_with_no_answer_from_the_site_exits_1_with_the_reason(tmp_path: Path) -> None:
+    with serve() as site:  # started and stopped: its port now refuses connections
+        closed = site.origin
+    database = f"sqlite:///{tmp_path / 'a.db'}"
+    relocate = {"aljazeera": _local(None, sitemaps=[f"{closed}/sitemap.xml"], feeds=[f"{closed}/feed"])}
+    result = _run(["crawl", "aljazeera", "-s", f"AKHBAR_DATABASE_URL={database}"], relocate, scrapy=True)
+    assert result.returncode == 1, result.stderr[-3000:]
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("scrapy crawl aljazeera: nothing fetched: all 2 downloads failed (first: "), last
+    assert "connection refused" in last
+    assert _runs(database)[-1].download_failures == 2  # the failures are recorded, as with akhbar crawl
+
+
+def test_scrapy_crawl_that_stores_nothing_because_articles_fail_exits_1(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'a.db'}"
+    with serve() as site:
+        paths = [f"/news/2026/11/{d}/gone{d}" for d in (3, 4)]  # listed, but the server answers 404
+        entries = [(site.origin + path, datetime(2026, 11, 3, tzinfo=UTC)) for path in paths]
+        site.routes["/news-sitemap.xml"] = (200, {"Content-Type": XML}, sitemap(entries, news=True))
+        relocate = {"aljazeera": _local(site, news_sitemaps=[f"{site.origin}/news-sitemap.xml"])}
+        result = _run(["crawl", "aljazeera", "-s", f"AKHBAR_DATABASE_URL={database}"], relocate, scrapy=True)
+    assert result.returncode == 1, result.stderr[-3000:]
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("scrapy crawl aljazeera: nothing stored"), result.stderr[-2000:]
+    assert _articles(database) == {}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["crawl", "site"], "scrapy crawl site: which site? add -a site=NAME; known sites: aawsat"),
+        (["crawl", "site", "-a", "site=nowhere"], "scrapy crawl site: no site named 'nowhere'; known sites: aawsat"),
+        (["crawl", "ahram"], "scrapy crawl ahram: site 'ahram' declares no sitemap, feed or section listing"),
+        (["crawl", "aljazeera", "extra"], "give one spider name"),
+    ],
+)
+def test_scrapy_crawl_usage_errors_exit_2(tmp_path: Path, argv: list[str], message: str) -> None:
+    database = f"AKHBAR_DATABASE_URL=sqlite:///{tmp_path}/a.db"
+    result = subprocess.run([sys.executable, "-m", "scrapy", *argv, "-s", database], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "a.db").exists()  # refused before crawling

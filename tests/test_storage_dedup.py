@@ -90,3 +90,33 @@ def test_signatures_and_buckets_stay_what_earlier_runs_stored() -> None:
         "ffeff13dee6e00f4be2ecea7e6822371a7579ae6959953a51e6d16e3258ed182"
     )
     assert dedup.buckets(sig)[:2] == [-2487917465666885538, -4287144597657935313]
+
+
+def test_the_best_candidate_is_the_most_similar_one_and_the_oldest_cluster_on_a_tie() -> None:
+    """dedup.Candidates picks what one similarity per holder, max of (similarity, -cluster), picked."""
+    import numpy as np
+
+    from scraper.storage import dedup
+
+    random = np.random.default_rng(7)
+    base = random.integers(0, 2**32, dedup.NUM_PERM, dtype=np.uint64).astype("<u8")
+    candidates = dedup.Candidates(2)  # grows past its first capacity below
+    signatures: dict[int, tuple[np.ndarray, int]] = {}
+    for article_id in range(1, 40):
+        values = base.copy()
+        changed = random.choice(dedup.NUM_PERM, int(random.integers(0, dedup.NUM_PERM)), replace=False)
+        values[changed] = random.integers(0, 2**32, len(changed), dtype=np.uint64)
+        cluster = int(random.integers(1, 6))
+        candidates.add(article_id, values, cluster)
+        signatures[article_id] = (values, cluster)
+    candidates.add(3, base, 5)  # replaced: an exact copy of the query, in cluster 5 ...
+    candidates.add(4, base, 2)  # ... and one in cluster 2, which wins the tie
+    signatures[3], signatures[4] = (base, 5), (base, 2)
+    holders = {2, 3, 4, 9, 17, 99}  # 99 holds a bucket but has no usable signature
+    expected = max((dedup.similarity(base, signatures[a][0]), -signatures[a][1], signatures[a][1])
+                   for a in holders if a in signatures)
+    assert candidates.best(base, holders) == (expected[0], expected[2]) == (1.0, 2)
+    others = {5, 6, 7, 8}
+    expected = max((dedup.similarity(base, signatures[a][0]), -signatures[a][1], signatures[a][1]) for a in others)
+    assert candidates.best(base, others) == (expected[0], expected[2])
+    assert candidates.best(base, {99}) is None

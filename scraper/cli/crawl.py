@@ -131,7 +131,7 @@ def _settings(args: argparse.Namespace, replay: str | None) -> dict[str, Any]:
     return settings
 
 
-def _committed(stats: dict[str, Any], url: str) -> dict[str, Any] | None:
+def committed_run(stats: dict[str, Any], url: str) -> dict[str, Any] | None:
     """The run's crawl_run row as the database holds it (None when it cannot be read)."""
     from scraper.storage.engine import make_engine
     from scraper.storage.writer import read_crawl_run
@@ -153,7 +153,7 @@ def print_summary(stats: dict[str, Any], url: str, label: str = "crawl") -> None
     errors = stats.get("log_count/ERROR", 0)
     reason = stats.get("finish_reason", "?")
     timing = f" in {elapsed:.1f} s" if isinstance(elapsed, float) else ""
-    run = _committed(stats, url)
+    run = committed_run(stats, url)
     if run is None:
         counts = "stored articles unknown (the database could not be read)"
     else:
@@ -237,7 +237,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
 
 def _outcome(stats: dict[str, Any], url: str) -> RunOutcome:
     run_id = stats.get("akhbar/crawl_run_id")
-    return judge(stats, _committed(stats, url), first_download_failure(url, run_id))
+    return judge(stats, committed_run(stats, url), first_download_failure(url, run_id))
 
 
 def run_demo_command(args: argparse.Namespace) -> int:

@@ -82,3 +82,40 @@ def buckets(values: np.ndarray) -> list[int]:
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
     return float(np.count_nonzero(a == b)) / len(a)
+
+
+class Candidates:
+    """Signatures that new ones are matched against, each with its story cluster, as rows of one
+    array: the best of a thousand holders is one numpy comparison, where one :func:`similarity`
+    call per holder made storing quadratic in the size of a crowded bucket (a wire story copied
+    across a site, or bench/crawl.py's pages, all variants of four templates)."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self._values = np.empty((max(capacity, 1), NUM_PERM), dtype="<u8")
+        self._clusters = np.empty(max(capacity, 1), dtype=np.int64)
+        self._rows: dict[int, int] = {}  # article id -> row
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._rows
+
+    def add(self, article_id: int, values: np.ndarray, cluster: int) -> None:
+        """Set (or replace) an article's signature and cluster."""
+        row = self._rows.get(article_id)
+        if row is None:
+            row = self._rows[article_id] = len(self._rows)
+            if row == len(self._clusters):
+                self._values = np.concatenate([self._values, np.empty_like(self._values)])
+                self._clusters = np.concatenate([self._clusters, np.empty_like(self._clusters)])
+        self._values[row] = values
+        self._clusters[row] = cluster
+
+    def best(self, values: np.ndarray, holders: set[int]) -> tuple[float, int] | None:
+        """(similarity, cluster) of the most similar holder that is a candidate, the smallest
+        cluster among equally similar ones (what ``max`` of (similarity, -cluster) gives), or None."""
+        rows = [self._rows[a] for a in holders if a in self._rows]
+        if not rows:
+            return None
+        index = np.array(rows, dtype=np.intp)
+        same = np.count_nonzero(self._values[index] == values, axis=1)
+        top = same.max()
+        return float(top) / len(values), int(self._clusters[index][same == top].min())

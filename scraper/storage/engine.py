@@ -13,7 +13,9 @@ from scraper.storage.json_codec import dump_json, load_json
 # A reader or second writer waits this long for the SQLite write lock before failing.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 SQLITE_WAL_AUTOCHECKPOINT_PAGES = 40_000  # 4 KiB pages
-SQLITE_CACHE_KIB = 64 * 1024
+# Per connection, filled as the file grows: 64 MiB was two thirds of a crawl's memory growth
+# (bench/README.md, Crawl); the OS page cache keeps the rest of a large archive's index pages close.
+SQLITE_CACHE_KIB = 16 * 1024
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -826,7 +826,7 @@ class ArticleWriter:
         fresh = [id_ for id_ in ids if clusters[id_] is None]
         exact: dict[str, int] = {}
         near: dict[int, list[int]] = {}  # bucket -> article ids already holding it
-        candidates: dict[int, tuple[Any, int]] = {}  # article id -> (signature, cluster)
+        candidates = dedup.Candidates(len(fresh))  # article id -> (signature, cluster)
         if fresh:
             # The oldest cluster of an exact body match wins.
             for content_hash, cluster in sorted(
@@ -850,28 +850,24 @@ class ArticleWriter:
                         conn, (ArticleRow.id, ArticleRow.minhash, ArticleRow.story_cluster), ArticleRow.id, found
                     ):
                         if blob is not None and cluster is not None:
-                            candidates[id_] = (dedup.from_bytes(blob), cluster)
+                            candidates.add(id_, dedup.from_bytes(blob), cluster)
 
         assigned: dict[int, int] = {}
         for id_ in sorted(fresh):
             cluster = exact.get(hashes[id_])
             sig = signatures.get(id_)
             if cluster is None and sig is not None:
-                holders = {a for key in bucket_keys[id_] for a in near.get(key, ())} - {id_}
-                scored = [
-                    (dedup.similarity(sig, candidates[a][0]), -candidates[a][1], candidates[a][1])
-                    for a in holders
-                    if a in candidates
-                ]
-                best = max(scored, default=None)
+                holders = set().union(*(near.get(key, ()) for key in bucket_keys[id_]))
+                holders.discard(id_)
+                best = candidates.best(sig, holders)
                 if best is not None and best[0] >= dedup.THRESHOLD:
-                    cluster = best[2]
+                    cluster = best[1]
             cluster = cluster if cluster is not None else id_
             assigned[id_] = cluster
             # Later articles of this batch can match this one.
             exact.setdefault(hashes[id_], cluster)
             if sig is not None:
-                candidates[id_] = (sig, cluster)
+                candidates.add(id_, sig, cluster)
                 for key in bucket_keys[id_]:
                     near.setdefault(key, []).append(id_)
 

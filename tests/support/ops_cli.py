@@ -6,6 +6,9 @@ cannot restart.
     python -m tests.support.ops_cli '{"relocate": {"aljazeera": {"domains": ["127.0.0.1"],
         "sitemaps": [...], "news_sitemaps": [...], "feeds": [...], "sections": [...]}},
         "argv": ["crawl", "aljazeera", ...]}'
+
+With ``"scrapy": true`` the argv goes to ``scrapy`` instead (``scrapy crawl aljazeera ...``), with
+the same fast settings.
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ def main(options: dict) -> int:
     # A local server needs no politeness delay (AutoThrottle starts at 5 s a request).
     fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
             **options.get("settings", {})}
+    if options.get("scrapy"):
+        from scrapy.cmdline import execute
+
+        pairs = [arg for key, value in fast.items() for arg in ("-s", f"{key}={value}")]
+        argv = options["argv"]
+        execute(["scrapy", *argv[:2], *pairs, *argv[2:]])  # exits with the command's status
     settings_for = crawl_cli._settings
     crawl_cli._settings = lambda args, replay: {**fast, **settings_for(args, replay)}  # type: ignore[assignment]
     return akhbar(options["argv"])
