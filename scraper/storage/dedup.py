@@ -8,11 +8,12 @@ so a later run, or another process, finds the earlier copies in the database.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from scraper.text import fingerprint_words
 
@@ -28,11 +29,25 @@ SCHEME = "affine32"
 # crc32: stable across processes and ~10x cheaper than the default sha1 per shingle; 32 bits
 # is what the affine32 scheme permutes.
 
-# datasketch picks bands x rows minimizing false positives and negatives for the threshold.
-_LSH = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-BANDS, ROWS = _LSH.b, _LSH.r
-_BAND_PREFIX = [bytes([band]) for band in range(BANDS)]
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+@functools.cache
+def _parameters() -> tuple[int, int, list[bytes], Any]:
+    """(bands, rows, band key prefixes, permutations), made on first use: datasketch imports SciPy
+    (0.5 s of a crawl's start-up), and a crawl process that leaves signatures to the storage
+    worker only compares them (:class:`Candidates`), which needs neither."""
+    from datasketch import MinHash, MinHashLSH
+
+    # datasketch picks bands x rows minimizing false positives and negatives for the threshold.
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    permutations = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return lsh.b, lsh.r, [bytes([band]) for band in range(lsh.b)], permutations
+
+
+def __getattr__(name: str) -> int:
+    if name in ("BANDS", "ROWS"):
+        return _parameters()[0 if name == "BANDS" else 1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def signature(body: str) -> np.ndarray | None:
@@ -53,7 +68,9 @@ def signature(body: str) -> np.ndarray | None:
     # Repeated shingles give repeated hashes: the minimum is the same as over the set.
     hashes = [crc32(view[start:end]) for start, end in zip(starts, ends, strict=False)]
     # hashfunc=int: the values are already hashed (int of an int is the int, at C speed)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=SCHEME, hashfunc=int)
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_parameters()[3], scheme=SCHEME, hashfunc=int)
     minhash.update_batch(hashes)
     return minhash.hashvalues.astype("<u8")
 
@@ -68,14 +85,15 @@ def from_bytes(data: bytes) -> np.ndarray:
 
 def buckets(values: np.ndarray) -> list[int]:
     """One signed 64-bit key per LSH band (band number included, so keys never collide across bands)."""
-    data, width = values.astype("<u8").tobytes(), ROWS * 8
+    bands, rows, prefixes, _ = _parameters()
+    data, width = values.astype("<u8").tobytes(), rows * 8
     return [
         int.from_bytes(
-            hashlib.blake2b(_BAND_PREFIX[band] + data[band * width : (band + 1) * width], digest_size=8).digest(),
+            hashlib.blake2b(prefixes[band] + data[band * width : (band + 1) * width], digest_size=8).digest(),
             "big",
             signed=True,
         )
-        for band in range(BANDS)
+        for band in range(bands)
     ]
 
 
