@@ -164,6 +164,11 @@ def run(name: str, url: str, args: argparse.Namespace, *, fill: bool = True, scr
             params: dict[str, Any] = {"q": q} if q else {}
             if filters.source:
                 params["source"] = filters.source
+            if filters.sites:
+                params["site"] = filters.sites
+            for name, bound in (("from", filters.date_from), ("to", filters.date_to)):
+                if bound is not None and bound.instant is not None:
+                    params[name] = bound.instant.isoformat()
             response = client.get("/api/search", params=params)
             assert response.status_code == 200, response.text
         print(f"API: {len(mix) / (time.perf_counter() - started):,.0f} requests/s (TestClient, one worker)")
