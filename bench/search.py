@@ -5,6 +5,12 @@ full-text index), then mixed queries timed through ``scraper.query.search``.
     python bench/search.py --articles 100000 --engines sqlite
     python bench/search.py --queries 1000 --api 300
     python bench/search.py --articles 100000 --database sqlite:///big.db   # query an archive filled before
+    python bench/search.py --fill bulk --articles 1000000 --engines sqlite --keep /tmp/big.db
+
+``--fill bulk`` (for the large archives; the writer stores ~300-800 articles/s here, hours for a
+million): bench/search_fill.py writes the rows search reads straight into their tables, as the
+writer would, and builds the index once with ``index.reindex``. The writer's own rate is still
+measured, on a scratch archive of ``--writer-articles`` articles, and printed.
 
 Articles: bench/search_corpus.py (Arabic words with a Zipf distribution, real words first), so
 a word's share of articles runs from all to a handful, as in a real archive.
