@@ -150,6 +150,16 @@ class Article(Base):
 # The date an article is filed under (its publication, else when first seen): searches filter and
 # sort on it, so it is indexed as this expression (migration 0003; the same expression in queries).
 Index("ix_article_filed_at", func.coalesce(Article.published_at, Article.first_seen_at), Article.id)
+# What ranking reads of each full-text match (migration 0006): on SQLite an article row holds its
+# body and blocks before these columns, so reading them from the row walks kilobytes of overflow
+# pages per match; search.py names this index for that join.
+Index(
+    "ix_article_search_keys",
+    Article.id,
+    func.coalesce(Article.published_at, Article.first_seen_at),
+    Article.site_id,
+    Article.story_cluster,
+)
 
 
 class ArticleRevision(Base):

@@ -17,7 +17,7 @@ from collections import Counter
 from itertools import accumulate
 from pathlib import Path
 
-from scraper.article import CrawlItem
+from scraper.article import Article, CrawlItem
 from scraper.storage.synthetic import _PROSE, make_article, make_page
 
 DEMO_PAGES = Path(__file__).resolve().parents[1] / "scraper" / "demo" / "archive" / "pages"
@@ -73,11 +73,15 @@ def body(number: int) -> list[str]:
     return paragraphs
 
 
-def item(number: int) -> CrawlItem:
+def article(number: int) -> Article:
     rng = random.Random(number * 104729)
     title = " ".join(draw(rng, rng.randint(6, 10))) + f" ({number})"
-    article = make_article(number, title=title, paragraphs=body(number))
-    return CrawlItem(page=make_page(article), article=article)
+    return make_article(number, title=title, paragraphs=body(number))
+
+
+def item(number: int) -> CrawlItem:
+    found = article(number)
+    return CrawlItem(page=make_page(found), article=found)
 
 
 def phrase(rng: random.Random, articles: int) -> str:

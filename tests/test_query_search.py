@@ -379,3 +379,38 @@ def test_updated_after_finds_articles_edited_since(archive: Engine) -> None:
     assert ids(archive, None, Filters(updated_after=parse_bound("2022-01-29"))) == [4]  # edited 2022-01-30
     assert ids(archive, None, Filters(updated_after=parse_bound("2022-01-31"))) == []
     assert ids(archive, "بوتين", Filters(updated_after=parse_bound("2022-01-29"))) == [4]
+
+
+@pytest.mark.parametrize("ties", [0, 1, 20])
+def test_sqlite_first_relevance_page_is_the_same_by_every_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ties: int
+) -> None:
+    # The first page is cut from the best limit + 1 + _TIES matches; when ties on the edge's score
+    # run past those, from the bm25 floor; else the full ranking. Copies of one text tie exactly.
+    from scraper.query import search as search_module
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    archive = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    upgrade(archive)
+    copies = [replace(ARCHIVE[0], url=f"{ARCHIVE[0].url}-{n}", canonical_url=f"{ARCHIVE[0].url}-{n}",
+                      published_at=T0 + timedelta(hours=n)) for n in range(1, 6)]  # fmt: skip
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE + copies])
+    monkeypatch.setattr(search_module, "_TIES", ties)
+    answers: dict[str, list[object]] = {}
+    for plan in ("candidates", "floor", "full"):
+        if plan != "candidates":
+            monkeypatch.setattr(search_module, "_page_candidates", lambda *_args: None)
+        if plan == "full":
+            monkeypatch.setattr(search_module, "_page_floor", lambda *_args: None)
+        with archive.connect() as conn:
+            answers[plan] = [
+                (query, limit, [(h.url, h.score) for h in page.hits], page.total, page.next_cursor)
+                for query in ("مفاوضات", "الروسي", "بوتين OR مفاوضات", "فيينا")
+                for limit in (1, 2, 3, 50)
+                for page in [search(conn, query, limit=limit)]
+            ]
+    archive.dispose()
+    assert answers["candidates"] == answers["floor"] == answers["full"]
+    assert any(len(hits) > 1 for _q, _l, hits, _t, _c in answers["full"])  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 import snowballstemmer
@@ -68,6 +69,17 @@ def spans(text: str) -> list[tuple[int, int, str]]:
         found = cache.get(word)
         out.append((match.start(), match.end(), token(word) if found is None else found))
     return out
+
+
+def word_tokens(text: str) -> list[str]:
+    """The search token of every word ("" for one that folds to nothing): :func:`spans` without offsets."""
+    cache = _CACHE
+    return [cache.get(word) or token(word) for word in _WORD.findall(text.replace("_", " "))]
+
+
+def word_span(text: str, number: int) -> tuple[int, int]:
+    """(start, end) of the ``number``-th word (from 0) of ``text``, as :func:`spans` counts them."""
+    return next(islice(_WORD.finditer(text.replace("_", " ")), number, None)).span()
 
 
 def core(folded: str) -> str:

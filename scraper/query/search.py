@@ -34,15 +34,14 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.sqlite import base as sqlite_base
 from sqlalchemy.sql import Select
 
-from models import Article, Site, UTCDateTime
+from models import Article, Author, Caption, Site, SourceAttribution, UTCDateTime
 from scraper.query import index, snippets
 from scraper.query.display import hijri_label, local_label, local_time
 from scraper.query.filters import SORTS, FilterError, Filters, article_date, conditions
 from scraper.query.syntax import Query, parse
-from scraper.storage.queries import children
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -124,7 +123,9 @@ def _matches(
     conn: Connection | Any, query: Query, *, scored: bool = True, within: Any = None, min_score: float | None = None
 ) -> Any:
     """(id, score) of the articles matching ``query``: higher score, better match (None unless ``scored``).
-    ``within``: a SELECT of the only ids to consider (SQLite: FTS5 then tests just those rows).
+    ``within``: (lowest, highest) id to consider (SQLite: FTS5 then reads just that part of each
+    word's list; a range, not a list of ids, since FTS5 looks each id of a list up with a cursor of
+    its own, and bm25 then counts the word's articles again for each)
     ``min_score``: only matches scoring at least this (SQLite; see :func:`_page_floor`)."""
     if conn.dialect.name == "postgresql":
         fts = table(index.PG_TABLE, column("article_id"), column("document"))
@@ -144,7 +145,7 @@ def _matches(
         literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5()))
     )
     if within is not None:
-        found = found.where(fts.c.rowid.in_(within))
+        found = found.where(fts.c.rowid.between(*within))
     if min_score is not None and scored:
         found = found.where(score >= bindparam("min_score", min_score, type_=Float))
     return found.subquery("matches")
@@ -170,6 +171,57 @@ def _page_floor(conn: Connection, query: Query, limit: int) -> float | None:
     return conn.execute(floor).scalar()
 
 
+# Rows read past the page's last one, so that ties on its score are seen whole (else: the floor).
+_TIES = 20
+
+
+def _page_candidates(conn: Connection, query: Query, limit: int) -> list[tuple[int, float]] | None:
+    """SQLite, first page by relevance, no filters: (id, score) of every match that can be on the page.
+
+    One bm25 pass over the matches, in FTS5 alone, keeps the best ``limit + 1 + _TIES``; the page
+    (and the row after it, which says whether there is a next page) is among those scoring at least
+    the (limit + 1)-th, unless that score's ties run past the rows read: None, then (the caller
+    falls back to :func:`_page_floor`). :func:`_rank_candidates` orders just these few, with their
+    dates for the tie-break, instead of scoring every match a second time."""
+    fts = table(index.FTS_TABLE, column("rowid"))
+    score = -func.bm25(literal_column(index.FTS_TABLE), *_BM25, type_=Float)
+    best = conn.execute(
+        select(fts.c.rowid, score.label("score"))
+        .where(literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5())))
+        .order_by(score.desc())
+        .limit(limit + 1 + _TIES)
+    ).all()
+    if len(best) < limit + 1 + _TIES:  # every match
+        return [(row[0], row[1]) for row in best]
+    edge = best[limit][1]
+    if best[-1][1] >= edge:
+        return None
+    return [(row[0], row[1]) for row in best if row[1] >= edge]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    date: Any
+    score: float | None
+    cluster: int | None
+    copies: int
+
+
+def _rank_candidates(conn: Connection, candidates: list[tuple[int, float]], limit: int) -> list[_Row]:
+    """The first ``limit + 1`` of :func:`_page_candidates`' rows in the relevance order (score,
+    date, id, all descending: what the page query's ORDER BY gives), dates read from the keys index."""
+    scores = dict(candidates)
+    keyed = conn.execute(
+        select(Article.id, article_date().label("date"), Article.story_cluster)
+        .where(Article.id.in_(list(scores)))
+        .with_hint(Article, _KEYS_INDEX, "sqlite")
+    ).all()
+    rows = [_Row(id_, date_, scores[id_], cluster, 1) for id_, date_, cluster in keyed]
+    rows.sort(key=lambda row: (row.score, row.date, row.id), reverse=True)
+    return rows[: limit + 1]
+
+
 # SQLite joins the FTS matches to the articles in the order FTS5 gives them. When the filters keep
 # far fewer articles than the query matches (a day, a site and an agency against a common word),
 # asking FTS5 about just those articles is much faster; the answer is the same either way.
@@ -179,9 +231,9 @@ _NARROW_RATIO = 4
 def _filters_are_narrower(conn: Connection, query: Query, where: list[Any]) -> bool:
     fts = table(index.FTS_TABLE, column("rowid"))
     matched = conn.execute(
-        select(func.count()).select_from(fts).where(
-            literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5()))
-        )
+        select(func.count())
+        .select_from(fts)
+        .where(literal_column(index.FTS_TABLE).op("MATCH")(bindparam("fts", query.fts5())))
     ).scalar_one()
     probe = select(Article.id).where(*where).limit(matched // _NARROW_RATIO + 1)
     kept = conn.execute(select(func.count()).select_from(probe.subquery())).scalar_one()
@@ -266,24 +318,28 @@ def search(
     if not 1 <= limit <= MAX_PAGE:
         raise FilterError(f"the page size must be between 1 and {MAX_PAGE}, not {limit}")
     plain = parsed is not None and not filters.describe() and not collapse  # the index alone answers
-    floor = None
+    floor, candidates = None, None
     if plain and sort == "relevance" and not cursor and conn.dialect.name == "sqlite":
-        floor = _page_floor(conn, parsed, limit)  # type: ignore[arg-type]
-    found = ranked(conn, parsed, filters, collapse, min_score=floor)
+        candidates = _page_candidates(conn, parsed, limit)  # type: ignore[arg-type]
+        if candidates is None:
+            floor = _page_floor(conn, parsed, limit)  # type: ignore[arg-type]
+    where = conditions(conn, filters)  # once: a folded filter (author, tag, section) reads its column's values
+    narrow = (None if plain else _narrow(conn, parsed, where)) or _NOT_NARROW
+    found = ranked(conn, parsed, filters, collapse, min_score=floor, within=narrow, where=where)
     keys = _keys(sort, found)
     # Counted without ranking: bm25 / ts_rank of every match would be computed for nothing; and
     # without filters, in the index alone (every indexed row is an article's: added and deleted together).
     counted = (
         _matches(conn, parsed, scored=False)  # type: ignore[arg-type]
         if plain
-        else ranked(conn, parsed, filters, collapse, scored=False)
+        else ranked(conn, parsed, filters, collapse, scored=False, within=narrow, where=where)
     )
     total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
     fingerprint = _fingerprint(text, filters, sort, collapse)
     page = select(found).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
     if cursor:
         page = page.where(_after(keys, decode_cursor(cursor, fingerprint, sort)))
-    rows = conn.execute(page).all()
+    rows: list[Any] = _rank_candidates(conn, candidates, limit) if candidates is not None else conn.execute(page).all()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -294,17 +350,41 @@ def search(
     return Page(_hits(conn, rows, parsed), total, next_cursor, text, sort, filters.describe())
 
 
+_NOT_NARROW = (0, -1)  # "not narrower": every id (see _narrow)
+
+
+def _narrow(conn: Connection, parsed: Query | None, where: list[Any]) -> tuple[int, int] | None:
+    """SQLite, a query with filters far narrower than its matches: the (lowest, highest) id of the
+    filtered articles, the part of the index FTS5 need read; None otherwise."""
+    if parsed is None or conn.dialect.name != "sqlite" or not where:
+        return None
+    if not _filters_are_narrower(conn, parsed, where):
+        return None
+    low, high = conn.execute(select(func.min(Article.id), func.max(Article.id)).where(*where)).one()
+    return (1, 0) if low is None else (low, high)  # (1, 0): no filtered article, no id
+
+
+# SQLite's planner looks a match's article up by rowid, which reads the wide row (body and blocks
+# come first); the search keys index (models.py) holds what ranking needs. SQLAlchemy renders a
+# table hint for SQLite only if its compiler says where: right after the table, as SQLite wants.
+sqlite_base.SQLiteCompiler.get_from_hint_text = lambda _self, _table, text: text  # type: ignore[method-assign,assignment]
+_KEYS_INDEX = "INDEXED BY ix_article_search_keys"
+
+
 def ranked(
     conn: Connection, parsed: Query | None, filters: Filters, collapse: bool, *, scored: bool = True,
-    min_score: float | None = None,
+    min_score: float | None = None, within: tuple[int, int] | None = None, where: list[Any] | None = None,
 ) -> Any:  # fmt: skip
-    """The matching articles with id, date, score, story cluster and copies: a subquery."""
+    """The matching articles with id, date, score, story cluster and copies: a subquery.
+    ``within``: from :func:`_narrow` (asked here when not given; ``_NOT_NARROW``: every id);
+    ``where``: ``conditions(conn, filters)``, when already made."""
     date_ = article_date()
-    where = conditions(conn, filters)
+    where = conditions(conn, filters) if where is None else where
     if parsed is not None:
-        within = None
-        if where and conn.dialect.name == "sqlite" and _filters_are_narrower(conn, parsed, where):
-            within = select(Article.id).where(*where)
+        if within is None:
+            within = _narrow(conn, parsed, where)
+        elif within == _NOT_NARROW:
+            within = None
         matches = _matches(conn, parsed, scored=scored, within=within, min_score=min_score)
         score = matches.c.score
     else:
@@ -313,7 +393,7 @@ def ranked(
         Article.id.label("id"), date_.label("date"), score.label("score"), Article.story_cluster.label("cluster")
     )
     if matches is not None:
-        base = base.join(matches, matches.c.id == Article.id)
+        base = base.join(matches, matches.c.id == Article.id).with_hint(Article, _KEYS_INDEX, "sqlite")
     base = base.where(and_(True, *where))
     if not collapse:
         inner = base.add_columns(literal(1).label("copies")).subquery("found")
@@ -345,15 +425,14 @@ def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
             .where(Article.id.in_(ids))
         )
     }  # fmt: skip
-    with Session(bind=conn) as session:
-        extras = children(session, ids)
+    extras = _children(conn, ids)
     exact, prefixes = parsed.highlights() if parsed else (frozenset(), ())
     hits = []
     for row in rows:
         article = articles[row.id]
         extra = extras[row.id]
         body = article.body
-        caption_text = " ".join(c["text"] for c in extra["captions"])
+        caption_text = " ".join(extra["captions"])
         snippet = snippets.snippet(body, exact, prefixes)
         if parsed and not any(s.match for s in snippet) and caption_text:
             in_caption = snippets.snippet(caption_text, exact, prefixes)
@@ -370,6 +449,30 @@ def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
             )
         )  # fmt: skip
     return hits
+
+
+def _children(conn: Connection, ids: list[int]) -> dict[int, dict[str, list[Any]]]:
+    """Caption texts, sources and authors of each article, in page order: what a hit shows of
+    ``storage.queries.children``, read as plain rows (the ORM objects cost more than the SQL)."""
+    found: dict[int, dict[str, list[Any]]] = {id_: {"captions": [], "sources": [], "authors": []} for id_ in ids}
+    for article_id, caption in conn.execute(
+        select(Caption.article_id, Caption.text).where(Caption.article_id.in_(ids))
+        .order_by(Caption.article_id, Caption.position)
+    ):  # fmt: skip
+        found[article_id]["captions"].append(caption)
+    for article_id, name, canonical in conn.execute(
+        select(SourceAttribution.article_id, SourceAttribution.name, SourceAttribution.canonical)
+        .where(SourceAttribution.article_id.in_(ids))
+        .order_by(SourceAttribution.article_id, SourceAttribution.position)
+    ):  # fmt: skip
+        found[article_id]["sources"].append({"name": name, "canonical": canonical})
+    for article_id, name in conn.execute(
+        select(Author.article_id, Author.name)
+        .where(Author.article_id.in_(ids))
+        .order_by(Author.article_id, Author.position)
+    ):  # fmt: skip
+        found[article_id]["authors"].append(name)
+    return found
 
 
 def _aware(value: Any) -> datetime:

@@ -48,17 +48,24 @@ def snippet(
         text_start = " ".join(text[: size * 12].split()[:size])
         more = len(text_start) < len(" ".join(text.split()))
         return [Segment(text_start + (" …" if more else ""))] if text_start else []
-    found = arabic.spans(text)
-    if not found:
+    # Tokens of every word (the window is chosen over the whole text), but offsets only of the two
+    # words that bound the window: building a span for each of a body's ~300 words cost more than
+    # the rest of a search page.
+    tokens = arabic.word_tokens(text)
+    if not tokens:
         return []
-    hits = [i for i, (_, _, token) in enumerate(found) if token and _matches(token, exact, prefixes)]
+    if prefixes:
+        hits = [i for i, token in enumerate(tokens) if token and _matches(token, exact, prefixes)]
+    else:
+        wanted = exact - {""}
+        hits = [i for i, token in enumerate(tokens) if token in wanted]
     start = 0
     if hits:  # the window of `size` words holding the most hits, started a few words before the first
         best = max(range(len(hits)), key=lambda i: bisect_left(hits, hits[i] + size) - i)
         start = max(0, hits[best] - 4)
-    end = min(len(found), start + size)
-    begin = found[start][0] if start else 0
-    finish = found[end - 1][1] if end < len(found) else len(text)
+    end = min(len(tokens), start + size)
+    begin = arabic.word_span(text, start)[0] if start else 0
+    finish = arabic.word_span(text, end - 1)[1] if end < len(tokens) else len(text)
     piece = text[begin:finish].replace("\n\n", " … ").replace("\n", " ")
     segments = highlight(piece, exact, prefixes)
     if begin > 0:
