@@ -161,6 +161,8 @@ def test_no_console_errors_on_any_page(server: str, browser: object, path: str) 
 def test_each_bad_query_in_the_reader(server: str, browser: object) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
 
     from tests.test_query_bad_input import BAD
 
@@ -172,6 +174,12 @@ def test_each_bad_query_in_the_reader(server: str, browser: object) -> None:
             box = driver.find_element(By.NAME, "q")  # type: ignore[attr-defined]
             box.send_keys(bad.query)
             box.submit()
+            # the submit navigates asynchronously: wait until the old page is gone and the new loaded
+            WebDriverWait(driver, 15).until(staleness_of(box))
+            WebDriverWait(driver, 15).until(
+                lambda d: d.execute_script("return document.readyState") == "complete"
+                and d.find_elements(By.TAG_NAME, "html")
+            )
         else:  # the box stops typing at 500 characters; a pasted link has no such limit
             driver.get(server + "/?" + urllib.parse.urlencode({"q": bad.query}))  # type: ignore[attr-defined]
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl", bad.name  # type: ignore[attr-defined]
