@@ -286,8 +286,9 @@ def test_both_sqlite_plans_give_the_same_page(
         writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
 
     answers = []
-    for ratio in (1, 10**9):  # filters always "narrower" / never
+    for ratio, small in ((1, 10**9), (10**9, -1)):  # filters always "narrower" / never
         monkeypatch.setattr(search_module, "_NARROW_RATIO", ratio)
+        monkeypatch.setattr(search_module, "_SMALL_FILTER", small)
         with archive.connect() as conn:
             page = search(conn, query, filters)
         answers.append(([(h.id, h.score) for h in page.hits], page.total))

@@ -240,6 +240,11 @@ def _filters_are_narrower(conn: Connection, query: Query, where: list[Any]) -> b
     return kept <= matched // _NARROW_RATIO
 
 
+# Filters keeping at most this many articles take the narrow plan without counting the query's
+# matches first (that count costs as much as the narrow plan's whole page for a common word).
+_SMALL_FILTER = 2000
+
+
 def matching_ids(conn: Connection, text: str) -> Any:
     """A SELECT of the ids of articles matching the query ``text`` (for ``akhbar list --query``)."""
     matches = _matches(conn, parse(text))
@@ -358,9 +363,12 @@ def _narrow(conn: Connection, parsed: Query | None, where: list[Any]) -> tuple[i
     filtered articles, the part of the index FTS5 need read; None otherwise."""
     if parsed is None or conn.dialect.name != "sqlite" or not where:
         return None
-    if not _filters_are_narrower(conn, parsed, where):
-        return None
-    low, high = conn.execute(select(func.min(Article.id), func.max(Article.id)).where(*where)).one()
+    few = select(Article.id).where(*where).limit(_SMALL_FILTER + 1).subquery()
+    kept, low, high = conn.execute(select(func.count(), func.min(few.c.id), func.max(few.c.id))).one()
+    if kept > _SMALL_FILTER:
+        if not _filters_are_narrower(conn, parsed, where):
+            return None
+        low, high = conn.execute(select(func.min(Article.id), func.max(Article.id)).where(*where)).one()
     return (1, 0) if low is None else (low, high)  # (1, 0): no filtered article, no id
 
 

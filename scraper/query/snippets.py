@@ -29,12 +29,12 @@ def highlight(text: str, exact: frozenset[str], prefixes: tuple[str, ...] = ()) 
     """All of ``text`` as segments, the matching words marked."""
     segments: list[Segment] = []
     at = 0
-    for word in arabic.words(text):
-        if word.token and _matches(word.token, exact, prefixes):
-            if word.start > at:
-                segments.append(Segment(text[at : word.start]))
-            segments.append(Segment(text[word.start : word.end], True))
-            at = word.end
+    for start, end, token in arabic.spans(text):  # tuples: a Word object per word cost more than the rest
+        if token and _matches(token, exact, prefixes):
+            if start > at:
+                segments.append(Segment(text[at:start]))
+            segments.append(Segment(text[start:end], True))
+            at = end
     if at < len(text):
         segments.append(Segment(text[at:]))
     return segments
