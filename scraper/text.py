@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TATWEEL = "\u0640"
 # zero-width and bidi controls: ZWSP ZWNJ ZWJ LRM RLM, LRE..RLO, LRI..PDI, ALM, BOM, soft hyphen
@@ -38,10 +39,25 @@ _EASTERN_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 _WORD = re.compile(r"\w+")
 
 
+# The extractor cleans the same line in several stages (body, bylines, credits, dates): a small
+# cache in C answers a repeat with the string's cached hash. Long texts are cleaned, not kept.
+# The extractor empties the caches per page (forget_repeats): a page's repeats are what they are for.
+_CACHED_CHARS = 4000
+
+
 def clean_text(text: str) -> str:
     """Normalize one line of stored text: NFC, invisible marks out, one space between words."""
+    if len(text) > _CACHED_CHARS:
+        return _clean(text)
+    return _clean_cached(text)
+
+
+def _clean(text: str) -> str:
     # str.split() with no argument splits on every Unicode space (NBSP, thin spaces, newlines).
     return " ".join(_DROP.sub("", unicodedata.normalize("NFC", text)).split())
+
+
+_clean_cached = lru_cache(maxsize=4096)(_clean)
 
 
 def clean_multiline(text: str) -> str:
@@ -76,4 +92,19 @@ def fingerprint_text(text: str) -> str:
     Hamza forms to bare alef/waw/ya, alef maqsura to ya, taa marbuta to ha, diacritics and
     tatweel removed, Eastern Arabic and Persian digits to ASCII, punctuation to spaces.
     """
+    if len(text) > _CACHED_CHARS:
+        return _fingerprint(text)
+    return _fingerprint_cached(text)
+
+
+def _fingerprint(text: str) -> str:
     return " ".join(fingerprint_words(text))
+
+
+_fingerprint_cached = lru_cache(maxsize=4096)(_fingerprint)
+
+
+def forget_repeats() -> None:
+    """Empty the clean/fingerprint caches (the extractor calls it once per page)."""
+    _clean_cached.cache_clear()
+    _fingerprint_cached.cache_clear()

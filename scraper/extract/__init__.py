@@ -39,7 +39,7 @@ from scraper.extract.timezone import page_zone
 from scraper.extract.title import extract_title, site_names, visible_headline
 from scraper.sites.base import Site, SiteRules
 from scraper.sites.registry import site_for_url
-from scraper.text import clean_text, fingerprint_text
+from scraper.text import clean_text, fingerprint_text, forget_repeats
 from scraper.urls import canonical_url, normalize_host
 
 __all__ = ["ExtractionError", "NotAnArticle", "extract"]
@@ -82,6 +82,7 @@ def extract(
 
     ``content_type``: the response's Content-Type header (its charset decides the decoding when
     the page has no BOM), as the spider received it."""
+    forget_repeats()  # what one page cleaned is no use to the next, and would skew its timing
     try:
         return _extract(html, url, fetched_at or datetime.now(UTC), site, content_type)
     except NotAnArticle:
