@@ -367,6 +367,11 @@ def test_scrapy_crawl_that_stores_nothing_because_articles_fail_exits_1(tmp_path
         (["crawl", "site", "-a", "site=nowhere"], "scrapy crawl site: no site named 'nowhere'; known sites: aawsat"),
         (["crawl", "ahram"], "scrapy crawl ahram: site 'ahram' declares no sitemap, feed or section listing"),
         (["crawl", "aljazeera", "extra"], "give one spider name"),
+        # a replay archive is checked as akhbar crawl --replay checks it
+        (["crawl", "aljazeera", "-s", f"AKHBAR_REPLAY={ROOT / 'scraper' / 'demo' / 'archive'}"],
+         "holds none of aljazeera's sitemaps, feeds or listings (e.g. https://www.aljazeera.net/sitemap.xml)"),
+        (["crawl", "alaraby", "-s", "AKHBAR_REPLAY=/nonexistent/akhbar-replay"],
+         "scrapy crawl alaraby: replay archive /nonexistent/akhbar-replay does not exist"),
     ],
 )
 def test_scrapy_crawl_usage_errors_exit_2(tmp_path: Path, argv: list[str], message: str) -> None:

@@ -2,7 +2,8 @@
 
 * 2: a usage error, found before the crawler process starts (and logs its start-up lines): an
   unknown spider, ``-a site=`` missing or naming no declared site, a site that declares nothing
-  to crawl, a bad ``-a`` value (Scrapy's own command printed a traceback for each);
+  to crawl, a bad ``-a`` value (Scrapy's own command printed a traceback for each), an
+  ``AKHBAR_REPLAY`` archive that is missing, empty or holds none of the site's discovery URLs;
 * 1: the run fetched or stored nothing because of errors, judged as ``akhbar crawl`` judges it
   (scraper/cli/crawl_outcome.py), with the reason as the last line;
 * 0: the run did its work.
@@ -35,7 +36,8 @@ class Command(crawl.Command):
             _usage_error(f"scrapy crawl: no spider named {args[0]!r}; the spiders are {', '.join(names)} "
                          "(for any declared site: scrapy crawl site -a site=NAME)")
         spargs = vars(opts).get("spargs", {})
-        self._check_site(args[0], getattr(loader.load(args[0]), "site_name", None) or spargs.get("site"))
+        self._check_site(args[0], getattr(loader.load(args[0]), "site_name", None) or spargs.get("site"),
+                         self.settings.get("AKHBAR_REPLAY"))
         # the spider's own arguments, checked as the spider will read them: one line, not the
         # traceback Scrapy prints when a spider's __init__ raises
         from scraper.spiders.arguments import CrawlArguments, SpiderArgumentError
@@ -48,9 +50,11 @@ class Command(crawl.Command):
             _usage_error(f"scrapy crawl {args[0]}: -a {error}")
 
     @staticmethod
-    def _check_site(spider: str, name: str | None) -> None:
-        """The site must be declared and have something to crawl, as for ``akhbar crawl``."""
-        from scraper.cli.crawl_outcome import crawlable_problem
+    def _check_site(spider: str, name: str | None, replay: str | None) -> None:
+        """The site must be declared and have something to crawl, as for ``akhbar crawl``; with
+        ``-s AKHBAR_REPLAY=`` (or the environment's), the archive must hold its discovery URLs."""
+        from scraper.cli.common import CliError
+        from scraper.cli.crawl_outcome import crawlable_problem, open_replay, replay_problem
         from scraper.sites.registry import SITES, UnknownSiteError, get_site
 
         known = ", ".join(sorted(SITES))
@@ -63,6 +67,16 @@ class Command(crawl.Command):
             _usage_error(f"scrapy crawl {spider}: no site named {name!r}; known sites: {known}")
             return
         if problem := crawlable_problem(site):
+            _usage_error(f"scrapy crawl {spider}: {problem}")
+            return
+        if not replay:
+            return
+        try:
+            archive = open_replay(replay)
+        except CliError as error:
+            _usage_error(f"scrapy crawl {spider}: {error}")
+            return
+        if problem := replay_problem(site, archive, replay):
             _usage_error(f"scrapy crawl {spider}: {problem}")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
