@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from scraper.article import NotAnArticle
 from scraper.extract import extract
 from scraper.sites.base import Site
 
@@ -436,7 +437,6 @@ def test_short_news_item_with_headline_date_and_markup_is_an_article():
 
 
 def test_short_text_without_article_structure_is_rejected():
-    from scraper.article import NotAnArticle
 
     html = flash_page(wrapper="div").replace("<time>2 مايو 2024 10:15</time>", "")
     with pytest.raises(NotAnArticle, match="no article text"):
@@ -444,7 +444,6 @@ def test_short_text_without_article_structure_is_rejected():
 
 
 def test_home_page_of_media_links_is_rejected_at_any_url():
-    from scraper.article import NotAnArticle
 
     blurb = "جريدة يومية سياسية مستقلة تصدر في العاصمة منذ سنوات"
     items = "".join(
@@ -455,6 +454,24 @@ def test_home_page_of_media_links_is_rejected_at_any_url():
         run(html, url="https://links.example/arab/media-links-2011.html", site=None)
     with pytest.raises(NotAnArticle, match="home page"):
         run(html, url="https://links.example/", site=None)
+
+
+def test_a_root_url_is_a_home_page_whatever_its_text_and_only_a_root_url():
+    """A home page showing a whole story under its headline is still the home page; the same
+    markup at an article's path, or at the root with a query (``/?p=12``, WordPress), is read."""
+    paragraph = ("قال المتحدث باسم الوزارة إن المفاوضات ستستأنف الأسبوع المقبل في العاصمة، "
+                 "وإن الوفدين اتفقا على جدول الأعمال. ")
+    html = (
+        "<html><head><title>المفاوضات تستأنف الأسبوع المقبل في العاصمة - موقع المثال</title></head>"
+        "<body><h1>المفاوضات تستأنف الأسبوع المقبل في العاصمة</h1>"
+        f"<p>{paragraph * 3}</p><p>{paragraph * 2}</p>"
+        '<ul><li><a href="/news/1">خبر</a></li><li><a href="/news/2">خبر آخر</a></li><li><a>بلا رابط</a></li></ul>'
+        "</body></html>"
+    )
+    with pytest.raises(NotAnArticle, match=r"^home page: the site's root URL \(2 links\), not an article's$"):
+        run(html, url="https://news.example.org/", site=None)
+    for url in ("https://news.example.org/news/2024/05/02/talks", "https://news.example.org/?p=12"):
+        assert run(html, url=url, site=None).title == "المفاوضات تستأنف الأسبوع المقبل في العاصمة"
 
 
 def test_site_rule_body_selector_is_final():

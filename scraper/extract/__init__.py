@@ -124,6 +124,8 @@ def _extract(
         raise NotAnArticle(gone)
     if not title:
         raise NotAnArticle("no headline (no <h1>, JSON-LD headline, og:title or <title>)")
+    if home := verdict.home_page_reason(page):
+        raise NotAnArticle(home)
 
     # 2. body
     exclude = _selector(", ".join(rules.body_exclude)) if rules.body_exclude else None
@@ -141,6 +143,8 @@ def _extract(
                 page, title, _selector(rules.body), (lambda el: el in excluded) if excluded else None, title_el,
                 lines=result.lines,
             )
+    if not result.blocks:  # no text: the verdict needs no captions, bylines or dates
+        raise NotAnArticle(verdict.article_reason(page, [], title_el, result.lines, dated=False) or "no article text")
     container = result.container
     scope = _article_scope(page, title_el, container)
     regions = _regions(result, scope)

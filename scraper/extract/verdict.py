@@ -72,6 +72,15 @@ def is_root(url: str) -> bool:
     return (parts.path or "/").strip("/") in ("", "index.html", "index.htm", "index.php") and not parts.query
 
 
+def home_page_reason(page: Page) -> str | None:
+    """A site's root URL is its home page whatever it shows: said before the body is read (the
+    costliest page a crawl meets, for no article)."""
+    if not is_root(page.url):
+        return None
+    links = sum(1 for a in page.tree.iter("a") if a.get("href"))
+    return f"home page: the site's root URL ({links} links), not an article's"
+
+
 def article_like_url(url: str) -> bool:
     return bool(_ARTICLE_PATH.search(urlsplit(url).path or ""))
 
@@ -105,8 +114,6 @@ def article_reason(
                 link_lines += 1
         if links <= n / 2 and id(line) not in chosen:
             other += n - links
-    if is_root(page.url):
-        return f"home page: the site's root URL ({linked_items} blocks with links, {chars} characters of text)"
     # a blurb item: a link is a good part of a short block (a name and its description); a story's
     # paragraph with a linked name or two is long and mostly not link
     linked = sum(1 for line in body if line.link_density >= BLURB_LINK_SHARE and len(line.text) < BLURB_CHARS)
