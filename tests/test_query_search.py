@@ -415,3 +415,34 @@ def test_sqlite_first_relevance_page_is_the_same_by_every_plan(
     archive.dispose()
     assert answers["candidates"] == answers["floor"] == answers["full"]
     assert any(len(hits) > 1 for _q, _l, hits, _t, _c in answers["full"])  # type: ignore[arg-type]
+
+
+def test_sqlite_reads_matches_through_the_keys_index_without_patching_sqlalchemy(tmp_path: Path) -> None:
+    # Ranking reads each match's date through ix_article_search_keys, not the wide article row;
+    # the hint is rendered by search's own construct, SQLAlchemy's SQLite compiler is left as it is.
+    from sqlalchemy import event
+    from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+    from sqlalchemy.sql.compiler import SQLCompiler
+
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    archive = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    upgrade(archive)
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+    statements: list[tuple[str, object]] = []
+    event.listen(archive, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params)))
+    with archive.connect() as conn:
+        first = search(conn, "مفاوضات", limit=1)  # the candidates plan
+        search(conn, "مفاوضات", limit=1, cursor=first.next_cursor)  # the page query
+        search(conn, "مفاوضات", Filters(source="AFP"))  # filtered
+        hinted = [(sql, params) for sql, params in statements if "INDEXED BY" in sql]
+        plans = [
+            " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+            for sql, params in hinted
+        ]
+    archive.dispose()
+    assert len(plans) == 4  # the candidates, the cursor page, the filtered count and page
+    assert all("INDEX ix_article_search_keys" in plan for plan in plans), plans
+    assert SQLiteCompiler.get_from_hint_text is SQLCompiler.get_from_hint_text

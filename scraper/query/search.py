@@ -33,9 +33,11 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.dialects.sqlite import base as sqlite_base
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.selectable import Join
 
 from models import Article, Author, Caption, Site, SourceAttribution, UTCDateTime
 from scraper.query import index, snippets
@@ -212,10 +214,13 @@ def _rank_candidates(conn: Connection, candidates: list[tuple[int, float]], limi
     """The first ``limit + 1`` of :func:`_page_candidates`' rows in the relevance order (score,
     date, id, all descending: what the page query's ORDER BY gives), dates read from the keys index."""
     scores = dict(candidates)
+    marks = ", ".join(f":i{n}" for n in range(len(scores)))
     keyed = conn.execute(
-        select(Article.id, article_date().label("date"), Article.story_cluster)
-        .where(Article.id.in_(list(scores)))
-        .with_hint(Article, _KEYS_INDEX, "sqlite")
+        sql_text(
+            f"SELECT id, coalesce(published_at, first_seen_at) AS date, story_cluster FROM article "
+            f"{_KEYS_INDEX} WHERE id IN ({marks})"
+        ).columns(column("id"), column("date", UTCDateTime()), column("story_cluster")),
+        {f"i{n}": id_ for n, id_ in enumerate(scores)},
     ).all()
     rows = [_Row(id_, date_, scores[id_], cluster, 1) for id_, date_, cluster in keyed]
     rows.sort(key=lambda row: (row.score, row.date, row.id), reverse=True)
@@ -373,10 +378,30 @@ def _narrow(conn: Connection, parsed: Query | None, where: list[Any]) -> tuple[i
 
 
 # SQLite's planner looks a match's article up by rowid, which reads the wide row (body and blocks
-# come first); the search keys index (models.py) holds what ranking needs. SQLAlchemy renders a
-# table hint for SQLite only if its compiler says where: right after the table, as SQLite wants.
-sqlite_base.SQLiteCompiler.get_from_hint_text = lambda _self, _table, text: text  # type: ignore[method-assign,assignment]
+# come first); the search keys index (models.py) holds what ranking needs.
 _KEYS_INDEX = "INDEXED BY ix_article_search_keys"
+
+
+class _KeysJoin(Join):
+    """``article JOIN matches``, the article table read through the search keys index on SQLite.
+    SQLAlchemy's own table hints need its SQLite compiler changed to render (for every user of the
+    process); this construct renders the hint itself, and is a plain join elsewhere."""
+
+    inherit_cache = True
+
+
+@compiles(_KeysJoin)
+def _plain_join(join: _KeysJoin, compiler: Any, **kw: Any) -> str:
+    return compiler.visit_join(join, **kw)  # type: ignore[no-any-return]
+
+
+@compiles(_KeysJoin, "sqlite")
+def _keys_join(join: _KeysJoin, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = join.left._compiler_dispatch(compiler, **kw)
+    right = join.right._compiler_dispatch(compiler, **kw)
+    kw.pop("asfrom")
+    return f"{left} {_KEYS_INDEX} JOIN {right} ON {join.onclause._compiler_dispatch(compiler, **kw)}"
 
 
 def ranked(
@@ -401,7 +426,7 @@ def ranked(
         Article.id.label("id"), date_.label("date"), score.label("score"), Article.story_cluster.label("cluster")
     )
     if matches is not None:
-        base = base.join(matches, matches.c.id == Article.id).with_hint(Article, _KEYS_INDEX, "sqlite")
+        base = base.select_from(_KeysJoin(Article.__table__, matches, matches.c.id == Article.id))
     base = base.where(and_(True, *where))
     if not collapse:
         inner = base.add_columns(literal(1).label("copies")).subquery("found")
