@@ -39,11 +39,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.selectable import Join
 
-from models import Article, Author, Caption, Site, SourceAttribution, UTCDateTime
+from models import Article, Site, UTCDateTime
 from scraper.query import index, snippets
 from scraper.query.display import hijri_label, local_label, local_time
 from scraper.query.filters import SORTS, FilterError, Filters, article_date, conditions
 from scraper.query.syntax import Query, parse
+from scraper.storage.queries import children
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -458,14 +459,14 @@ def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
             .where(Article.id.in_(ids))
         )
     }  # fmt: skip
-    extras = _children(conn, ids)
+    extras = children(conn, ids, full=False)
     exact, prefixes = parsed.highlights() if parsed else (frozenset(), ())
     hits = []
     for row in rows:
         article = articles[row.id]
         extra = extras[row.id]
         body = article.body
-        caption_text = " ".join(extra["captions"])
+        caption_text = " ".join(c["text"] for c in extra["captions"])
         snippet = snippets.snippet(body, exact, prefixes)
         if parsed and not any(s.match for s in snippet) and caption_text:
             in_caption = snippets.snippet(caption_text, exact, prefixes)
@@ -482,30 +483,6 @@ def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
             )
         )  # fmt: skip
     return hits
-
-
-def _children(conn: Connection, ids: list[int]) -> dict[int, dict[str, list[Any]]]:
-    """Caption texts, sources and authors of each article, in page order: what a hit shows of
-    ``storage.queries.children``, read as plain rows (the ORM objects cost more than the SQL)."""
-    found: dict[int, dict[str, list[Any]]] = {id_: {"captions": [], "sources": [], "authors": []} for id_ in ids}
-    for article_id, caption in conn.execute(
-        select(Caption.article_id, Caption.text).where(Caption.article_id.in_(ids))
-        .order_by(Caption.article_id, Caption.position)
-    ):  # fmt: skip
-        found[article_id]["captions"].append(caption)
-    for article_id, name, canonical in conn.execute(
-        select(SourceAttribution.article_id, SourceAttribution.name, SourceAttribution.canonical)
-        .where(SourceAttribution.article_id.in_(ids))
-        .order_by(SourceAttribution.article_id, SourceAttribution.position)
-    ):  # fmt: skip
-        found[article_id]["sources"].append({"name": name, "canonical": canonical})
-    for article_id, name in conn.execute(
-        select(Author.article_id, Author.name)
-        .where(Author.article_id.in_(ids))
-        .order_by(Author.article_id, Author.position)
-    ):  # fmt: skip
-        found[article_id]["authors"].append(name)
-    return found
 
 
 def _aware(value: Any) -> datetime:
