@@ -350,7 +350,11 @@ def search(
     page = select(found).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
     if cursor:
         page = page.where(_after(keys, decode_cursor(cursor, fingerprint, sort)))
-    rows: list[Any] = _rank_candidates(conn, candidates, limit) if candidates is not None else conn.execute(page).all()
+    rows: list[Any] = []
+    if candidates is not None:
+        rows = _rank_candidates(conn, candidates, limit)
+    elif total:  # no match: no page to rank (SQLite's bm25 would still count each word's articles)
+        rows = conn.execute(page).all()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
