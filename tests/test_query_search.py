@@ -415,3 +415,129 @@ def test_sqlite_first_relevance_page_is_the_same_by_every_plan(
     archive.dispose()
     assert answers["candidates"] == answers["floor"] == answers["full"]
     assert any(len(hits) > 1 for _q, _l, hits, _t, _c in answers["full"])  # type: ignore[arg-type]
+
+
+def test_sqlite_reads_matches_through_the_keys_index_without_patching_sqlalchemy(tmp_path: Path) -> None:
+    # Ranking reads each match's date through ix_article_search_keys, not the wide article row;
+    # the hint is rendered by search's own construct, SQLAlchemy's SQLite compiler is left as it is.
+    from sqlalchemy import event
+    from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+    from sqlalchemy.sql.compiler import SQLCompiler
+
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    archive = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    upgrade(archive)
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in ARCHIVE])
+    statements: list[tuple[str, object]] = []
+    event.listen(archive, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params)))
+    with archive.connect() as conn:
+        first = search(conn, "مفاوضات", limit=1)  # the candidates plan
+        search(conn, "مفاوضات", limit=1, cursor=first.next_cursor)  # the page query
+        search(conn, "مفاوضات", Filters(source="AFP"))  # filtered
+        hinted = [(sql, params) for sql, params in statements if "INDEXED BY" in sql]
+        plans = [
+            " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params))  # type: ignore[arg-type]
+            for sql, params in hinted
+        ]
+    archive.dispose()
+    assert len(plans) == 4  # the candidates, the cursor page, the filtered count and page
+    assert all("INDEX ix_article_search_keys" in plan for plan in plans), plans
+    assert SQLiteCompiler.get_from_hint_text is SQLCompiler.get_from_hint_text
+
+
+def _sqlite_archive(tmp_path: Path, articles: list[Article]) -> Engine:
+    from scraper.storage.engine import make_engine
+    from scraper.storage.migrate import upgrade
+
+    archive = make_engine(f"sqlite:///{tmp_path / 'counts.db'}")
+    upgrade(archive)
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in articles])
+    return archive
+
+
+def _fts5_counts(archive: Engine) -> dict[str, int]:
+    with archive.begin() as conn:
+        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, {index.FTS_TABLE}, row)")
+        counts = dict(conn.exec_driver_sql("SELECT term, doc FROM temp.v").all())
+        conn.exec_driver_sql("DROP TABLE temp.v")
+        counts[""] = conn.exec_driver_sql(f"SELECT count(*) FROM {index.FTS_TABLE}").scalar_one()
+    return counts
+
+
+def _kept_counts(archive: Engine) -> dict[str, int]:
+    with archive.connect() as conn:
+        return {t: n for t, n in conn.exec_driver_sql(f"SELECT term, docs FROM {index.TERMS_TABLE}") if n}
+
+
+# Words in varying numbers per article (so bm25 scores differ, some tie), a Latin word with an
+# accent (counted by FTS5's own tokenizer) and particle forms; days apart, two sites, two agencies.
+_WORDS = ["مفاوضات", "والمفاوضات", "بمفاوضات", "هدنة", "café", "Café", "غزة", "للهدنة"]
+COUNTED = ARCHIVE + [
+    article(100 + n, f"{_WORDS[n % 8]} عنوان {_WORDS[(n * 3) % 8] if n % 4 == 0 else 'خبر'}",
+            " ".join(_WORDS[(n * k) % 8] for k in range(1 + n % 5)) + f" نص {'قصير' if n % 2 else 'أطول بقليل من ذلك'}",
+            site=("alaraby", "annahar")[n % 2], published_at=T0 + timedelta(hours=3 * n),
+            url=f"https://www.alaraby.co.uk/news/{100 + n}", canonical_url=f"https://www.alaraby.co.uk/news/{100 + n}",
+            sources=[SourceCredit(*(("رويترز", "Reuters"), ("فرانس برس", "AFP"))[n % 3 == 0])])
+    for n in range(60)
+]  # fmt: skip
+
+
+def test_sqlite_term_counts_are_fts5s_own_through_writes_edits_deletes_and_reindex(tmp_path: Path) -> None:
+    archive = _sqlite_archive(tmp_path, COUNTED)
+    assert _kept_counts(archive) == _fts5_counts(archive)
+    edited = [
+        replace(a, title=a.title + " café جديد", fetched_at=a.fetched_at + timedelta(days=90)) for a in COUNTED[7:20]
+    ]
+    with ArticleWriter(archive, worker=False) as writer:
+        writer.store([CrawlItem(make_page(a), a) for a in edited])
+    assert _kept_counts(archive) == _fts5_counts(archive)
+    with archive.begin() as conn:  # a deleted article: its trigger deletes the index row, not the counts
+        conn.execute(delete(ArticleRow).where(ArticleRow.canonical_url == COUNTED[30].canonical_url))
+    assert _kept_counts(archive)[""] == _fts5_counts(archive)[""] + 1  # so search no longer uses them
+    index.reindex(archive)
+    assert _kept_counts(archive) == _fts5_counts(archive)
+    archive.dispose()
+
+
+def test_sqlite_filtered_page_scored_from_the_counts_equals_fts5s_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A word with narrow filters is scored in Python from the kept counts; every page (rows, scores
+    # to the bit, order, totals, cursors) must be the one FTS5's bm25 page query gives.
+    from scraper.query import search as search_module
+
+    archive = _sqlite_archive(tmp_path, COUNTED)
+    used = []
+    own = search_module._rank_few
+    monkeypatch.setattr(search_module, "_rank_few", lambda *a: used.append(own(*a)) or used[-1])
+    filters = [Filters(), Filters(sites=["annahar"]), Filters(source="AFP"),
+               Filters(date_from=parse_bound("2021-12-03"), date_to=parse_bound("2021-12-07"))]  # fmt: skip
+
+    def every_page(conn: object, query: str, where: Filters, sort: str, limit: int) -> list[object]:
+        pages, cursor = [], None
+        while True:
+            page = search(conn, query, where, sort=sort, limit=limit, cursor=cursor)  # type: ignore[arg-type]
+            pages.append(([(h.id, h.score, h.date) for h in page.hits], page.total, page.next_cursor))
+            if not (cursor := page.next_cursor):
+                return pages
+
+    answers = {}
+    for plan, most in (("own", search_module._OWN_BM25_MAX), ("fts5", -1)):
+        monkeypatch.setattr(search_module, "_OWN_BM25_MAX", most)
+        with archive.connect() as conn:
+            answers[plan] = [
+                every_page(conn, query, where, sort, limit)
+                for query in ("مفاوضات", "هدنة", "café", "غزة", "مفاوضات هدنة")
+                for where in filters
+                for sort in ("relevance", "newest", "oldest")
+                for limit in (1, 3, 50)
+            ]
+    archive.dispose()
+    assert answers["own"] == answers["fts5"]
+    assert sum(rows is not None for rows in used) > 100  # the own scoring did answer
+    scores = [s for pages in answers["own"] for hits, _t, _c in pages for _i, s, _d in hits]  # type: ignore[attr-defined]
+    assert len(set(scores)) > 10 and len(scores) > len(set(scores))  # scores differ, and some tie

@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,15 +35,18 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.dialects.sqlite import base as sqlite_base
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.selectable import Join
 
-from models import Article, Author, Caption, Site, SourceAttribution, UTCDateTime
+from models import Article, Site, UTCDateTime
 from scraper.query import index, snippets
 from scraper.query.display import hijri_label, local_label, local_time
 from scraper.query.filters import SORTS, FilterError, Filters, article_date, conditions
 from scraper.query.syntax import Query, parse
+from scraper.storage.queries import children
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -212,10 +217,13 @@ def _rank_candidates(conn: Connection, candidates: list[tuple[int, float]], limi
     """The first ``limit + 1`` of :func:`_page_candidates`' rows in the relevance order (score,
     date, id, all descending: what the page query's ORDER BY gives), dates read from the keys index."""
     scores = dict(candidates)
+    marks = ", ".join(f":i{n}" for n in range(len(scores)))
     keyed = conn.execute(
-        select(Article.id, article_date().label("date"), Article.story_cluster)
-        .where(Article.id.in_(list(scores)))
-        .with_hint(Article, _KEYS_INDEX, "sqlite")
+        sql_text(
+            f"SELECT id, coalesce(published_at, first_seen_at) AS date, story_cluster FROM article "
+            f"{_KEYS_INDEX} WHERE id IN ({marks})"
+        ).columns(column("id"), column("date", UTCDateTime()), column("story_cluster")),
+        {f"i{n}": id_ for n, id_ in enumerate(scores)},
     ).all()
     rows = [_Row(id_, date_, scores[id_], cluster, 1) for id_, date_, cluster in keyed]
     rows.sort(key=lambda row: (row.score, row.date, row.id), reverse=True)
@@ -344,7 +352,17 @@ def search(
     page = select(found).order_by(*[k.desc() if d else k.asc() for k, d in keys]).limit(limit + 1)
     if cursor:
         page = page.where(_after(keys, decode_cursor(cursor, fingerprint, sort)))
-    rows: list[Any] = _rank_candidates(conn, candidates, limit) if candidates is not None else conn.execute(page).all()
+    rows: list[Any] | None = []
+    if candidates is not None:
+        rows = _rank_candidates(conn, candidates, limit)
+    elif total:  # no match: no page to rank (SQLite's bm25 would still count each word's articles)
+        rows = None
+        if narrow != _NOT_NARROW and not collapse and total <= _OWN_BM25_MAX:
+            after = decode_cursor(cursor, fingerprint, sort) if cursor else None
+            rows = _rank_few(conn, parsed, narrow, counted, keys, after)  # type: ignore[arg-type]
+        if rows is None:
+            rows = conn.execute(page).all()
+        rows = rows[: limit + 1]
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -353,6 +371,124 @@ def search(
         values = [last.score, last.date, last.id] if sort == "relevance" else [last.date, last.id]
         next_cursor = encode_cursor(fingerprint, values)
     return Page(_hits(conn, rows, parsed), total, next_cursor, text, sort, filters.describe())
+
+
+# A filtered query with at most this many matches in the narrow plan is scored here (:func:`_rank_few`).
+_OWN_BM25_MAX = 2000
+# A query FTS5 reads as an OR of single terms (one word and its particle forms).
+_TERMS = re.compile(r'^\(?("[^" ]+"(?: OR "[^" ]+")*)\)?$')
+_K1, _B = 1.2, 0.75  # FTS5's bm25 parameters (fts5_aux.c)
+
+
+def _rank_few(
+    conn: Connection, parsed: Query, within: tuple[int, int], counted: Any, keys: list[tuple[Any, bool]],
+    after: list[Any] | None,
+) -> list[_Row] | None:  # fmt: skip
+    """SQLite, a word with narrow filters: the page's rows, ordered as the page query would order
+    them, their bm25 computed here as FTS5 computes it (fts5_aux.c, the same double operations in
+    the same order, so the scores are equal to the bit), but with each term's archive-wide document
+    count read from the kept counts (``index.TERMS_TABLE``) instead of counted by reading the term's
+    whole list. None when that cannot be done exactly (another kind of query, counts not current):
+    the caller runs the page query."""
+    shape = _TERMS.match(parsed.fts5())
+    if shape is None:
+        return None
+    terms = [t.strip('"') for t in shape.group(1).split(" OR ")]
+    if len(set(terms)) < len(terms) or not all(index.SIMPLE_TERM.fullmatch(t) for t in terms):
+        return None
+    kept = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (index.TERMS_TABLE,)
+    ).first()
+    if kept is None:
+        return None
+    averages = conn.exec_driver_sql(f"SELECT block FROM {index.FTS_TABLE}_data WHERE id = 1").scalar()
+    if averages is None:
+        return None
+    rows_total, *column_tokens = _varints(averages)
+    marks = ", ".join("?" * (len(terms) + 1))
+    docs = dict(
+        conn.exec_driver_sql(f"SELECT term, docs FROM {index.TERMS_TABLE} WHERE term IN ({marks})", ("", *terms)).all()
+    )
+    if docs.get("") != rows_total:  # the counts are not of this index (see index.TERMS_TABLE)
+        return None
+    found = conn.execute(select(counted.c.id, counted.c.date, counted.c.cluster)).all()
+    ids = [row[0] for row in found]
+    if not ids:
+        return []
+    phrase = {term: i for i, term in enumerate(terms)}
+    frequencies: dict[int, list[float]] = {}
+    # Where each term stands in each filtered match (highlight marks every instance, one token
+    # each; only the filtered articles' rows are marked, the rest of the range just passed over).
+    wanted = f"rowid IN ({', '.join('?' * len(ids))})"
+    marked_columns = ", ".join(
+        f"CASE WHEN {wanted} THEN highlight({index.FTS_TABLE}, {n}, char(1), char(2)) END" for n in (0, 1)
+    )
+    for rowid, *columns in conn.exec_driver_sql(
+        f"SELECT rowid, {marked_columns} FROM {index.FTS_TABLE} "
+        f"WHERE {index.FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?",
+        (*ids, *ids, parsed.fts5(), *within),
+    ):
+        if columns[0] is None:
+            continue
+        freq = [0.0] * len(terms)
+        for text_, weight in zip(columns, _BM25, strict=True):
+            for marked in text_.split("\x01")[1:]:
+                at = phrase.get(marked.split("\x02", 1)[0])
+                if at is None:  # a marked word that is not one term: not the simple case after all
+                    return None
+                freq[at] += weight
+        frequencies[rowid] = freq
+    sizes = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT id, sz FROM {index.FTS_TABLE}_docsize WHERE id IN ({marks})"
+        sizes.update(conn.exec_driver_sql(sql, tuple(chunk)).all())
+    if len(frequencies) != len(ids) or len(sizes) != len(ids):
+        return None
+    # fts5Bm25GetData and fts5Bm25Function, operation for operation.
+    avgdl = float(sum(column_tokens)) / float(rows_total)
+    idf = []
+    for term in terms:
+        hits = docs.get(term, 0)
+        value = math.log((rows_total - hits + 0.5) / (hits + 0.5))
+        idf.append(value if value > 0.0 else 1e-6)
+    rows = []
+    for id_, date_, cluster in found:
+        length = float(sum(_varints(sizes[id_])))
+        score = 0.0
+        for weight, freq in zip(idf, frequencies[id_], strict=True):
+            score += weight * ((freq * (_K1 + 1.0)) / (freq + _K1 * (1 - _B + _B * length / avgdl)))
+        rows.append(_Row(id_, date_, -(-1.0 * score), cluster, 1))
+    names = [key.name for key, _ in keys]  # score, date, id; or date, id
+    descending = keys[0][1]  # all keys of an order run the same way
+
+    def key(row: _Row) -> tuple[Any, ...]:
+        return tuple(getattr(row, name) for name in names)
+
+    rows.sort(key=key, reverse=descending)
+    if after is not None:  # the rows past the cursor's, as _after says in SQL
+        cut = tuple(after)
+        rows = [row for row in rows if (key(row) < cut if descending else key(row) > cut)]
+    return rows
+
+
+def _varints(blob: bytes) -> list[int]:
+    """FTS5's record of SQLite varints (big-endian, 7 bits a byte, the ninth byte all 8)."""
+    values, at = [], 0
+    while at < len(blob):
+        value = 0
+        for n in range(9):
+            byte = blob[at]
+            at += 1
+            if n == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values
 
 
 _NOT_NARROW = (0, -1)  # "not narrower": every id (see _narrow)
@@ -373,10 +509,30 @@ def _narrow(conn: Connection, parsed: Query | None, where: list[Any]) -> tuple[i
 
 
 # SQLite's planner looks a match's article up by rowid, which reads the wide row (body and blocks
-# come first); the search keys index (models.py) holds what ranking needs. SQLAlchemy renders a
-# table hint for SQLite only if its compiler says where: right after the table, as SQLite wants.
-sqlite_base.SQLiteCompiler.get_from_hint_text = lambda _self, _table, text: text  # type: ignore[method-assign,assignment]
+# come first); the search keys index (models.py) holds what ranking needs.
 _KEYS_INDEX = "INDEXED BY ix_article_search_keys"
+
+
+class _KeysJoin(Join):
+    """``article JOIN matches``, the article table read through the search keys index on SQLite.
+    SQLAlchemy's own table hints need its SQLite compiler changed to render (for every user of the
+    process); this construct renders the hint itself, and is a plain join elsewhere."""
+
+    inherit_cache = True
+
+
+@compiles(_KeysJoin)
+def _plain_join(join: _KeysJoin, compiler: Any, **kw: Any) -> str:
+    return compiler.visit_join(join, **kw)  # type: ignore[no-any-return]
+
+
+@compiles(_KeysJoin, "sqlite")
+def _keys_join(join: _KeysJoin, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = join.left._compiler_dispatch(compiler, **kw)
+    right = join.right._compiler_dispatch(compiler, **kw)
+    kw.pop("asfrom")
+    return f"{left} {_KEYS_INDEX} JOIN {right} ON {join.onclause._compiler_dispatch(compiler, **kw)}"
 
 
 def ranked(
@@ -401,7 +557,7 @@ def ranked(
         Article.id.label("id"), date_.label("date"), score.label("score"), Article.story_cluster.label("cluster")
     )
     if matches is not None:
-        base = base.join(matches, matches.c.id == Article.id).with_hint(Article, _KEYS_INDEX, "sqlite")
+        base = base.select_from(_KeysJoin(Article.__table__, matches, matches.c.id == Article.id))
     base = base.where(and_(True, *where))
     if not collapse:
         inner = base.add_columns(literal(1).label("copies")).subquery("found")
@@ -433,14 +589,14 @@ def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
             .where(Article.id.in_(ids))
         )
     }  # fmt: skip
-    extras = _children(conn, ids)
+    extras = children(conn, ids, full=False)
     exact, prefixes = parsed.highlights() if parsed else (frozenset(), ())
     hits = []
     for row in rows:
         article = articles[row.id]
         extra = extras[row.id]
         body = article.body
-        caption_text = " ".join(extra["captions"])
+        caption_text = " ".join(c["text"] for c in extra["captions"])
         snippet = snippets.snippet(body, exact, prefixes)
         if parsed and not any(s.match for s in snippet) and caption_text:
             in_caption = snippets.snippet(caption_text, exact, prefixes)
@@ -457,30 +613,6 @@ def _hits(conn: Connection, rows: list[Any], parsed: Query | None) -> list[Hit]:
             )
         )  # fmt: skip
     return hits
-
-
-def _children(conn: Connection, ids: list[int]) -> dict[int, dict[str, list[Any]]]:
-    """Caption texts, sources and authors of each article, in page order: what a hit shows of
-    ``storage.queries.children``, read as plain rows (the ORM objects cost more than the SQL)."""
-    found: dict[int, dict[str, list[Any]]] = {id_: {"captions": [], "sources": [], "authors": []} for id_ in ids}
-    for article_id, caption in conn.execute(
-        select(Caption.article_id, Caption.text).where(Caption.article_id.in_(ids))
-        .order_by(Caption.article_id, Caption.position)
-    ):  # fmt: skip
-        found[article_id]["captions"].append(caption)
-    for article_id, name, canonical in conn.execute(
-        select(SourceAttribution.article_id, SourceAttribution.name, SourceAttribution.canonical)
-        .where(SourceAttribution.article_id.in_(ids))
-        .order_by(SourceAttribution.article_id, SourceAttribution.position)
-    ):  # fmt: skip
-        found[article_id]["sources"].append({"name": name, "canonical": canonical})
-    for article_id, name in conn.execute(
-        select(Author.article_id, Author.name)
-        .where(Author.article_id.in_(ids))
-        .order_by(Author.article_id, Author.position)
-    ):  # fmt: skip
-        found[article_id]["authors"].append(name)
-    return found
 
 
 def _aware(value: Any) -> datetime:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Article, ArticleRevision, Author, Caption, Site, SourceAttribution, Tag
@@ -96,36 +96,43 @@ def select_articles(filters: ArticleFilter, *columns: Any) -> Select[Any]:
     return statement
 
 
-def children(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Captions, sources, authors, tags and the revision count of each article, in a few queries."""
-    found: dict[int, dict[str, Any]] = {
-        id_: {"authors": [], "tags": [], "sources": [], "captions": [], "revisions": 0} for id_ in ids
-    }
+def children(conn: Session | Connection, ids: Sequence[int], *, full: bool = True) -> dict[int, dict[str, Any]]:
+    """Captions, sources, authors, tags and the revision count of each article, in a few queries,
+    read as plain rows (ORM objects cost more than the SQL: ~15 ms for a search page's 20).
+    ``full=False``: captions, sources and authors only (what a search hit shows)."""
+    keys = ("authors", "sources", "captions") + (("tags",) if full else ())
+    found: dict[int, dict[str, Any]] = {id_: {key: [] for key in keys} for id_ in ids}
+    if full:
+        for item in found.values():
+            item["revisions"] = 0
     if not ids:
         return found
-    for row in session.execute(
-        select(Caption).where(Caption.article_id.in_(ids)).order_by(Caption.article_id, Caption.position)
-    ).scalars():
-        found[row.article_id]["captions"].append({"text": row.text, "credit": row.credit, "image_url": row.image_url})
-    for row in session.execute(
-        select(SourceAttribution)
+    for article_id, text, credit, image_url in conn.execute(
+        select(Caption.article_id, Caption.text, Caption.credit, Caption.image_url)
+        .where(Caption.article_id.in_(ids))
+        .order_by(Caption.article_id, Caption.position)
+    ):
+        found[article_id]["captions"].append({"text": text, "credit": credit, "image_url": image_url})
+    for article_id, name, canonical in conn.execute(
+        select(SourceAttribution.article_id, SourceAttribution.name, SourceAttribution.canonical)
         .where(SourceAttribution.article_id.in_(ids))
         .order_by(SourceAttribution.article_id, SourceAttribution.position)
-    ).scalars():
-        found[row.article_id]["sources"].append({"name": row.name, "canonical": row.canonical})
-    for model, key in ((Author, "authors"), (Tag, "tags")):
-        for article_id, name in session.execute(
+    ):
+        found[article_id]["sources"].append({"name": name, "canonical": canonical})
+    for model, key in ((Author, "authors"), (Tag, "tags"))[: 2 if full else 1]:
+        for article_id, name in conn.execute(
             select(model.article_id, model.name)
             .where(model.article_id.in_(ids))
             .order_by(model.article_id, model.position)
         ):
             found[article_id][key].append(name)
-    for article_id, count in session.execute(
-        select(ArticleRevision.article_id, func.count())
-        .where(ArticleRevision.article_id.in_(ids))
-        .group_by(ArticleRevision.article_id)
-    ):
-        found[article_id]["revisions"] = count
+    if full:
+        for article_id, count in conn.execute(
+            select(ArticleRevision.article_id, func.count())
+            .where(ArticleRevision.article_id.in_(ids))
+            .group_by(ArticleRevision.article_id)
+        ):
+            found[article_id]["revisions"] = count
     return found
 
 
