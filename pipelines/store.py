@@ -44,7 +44,11 @@ from scraper.storage.writer import (
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
+# Items a transaction stores. 200, not 50: each batch pays fixed costs (about 40 statements, the
+# commit, a round trip to the storage worker, reading the near-duplicate holders of its buckets),
+# and at 5000 pages 200 took 12-20% less of the crawl process's CPU (bench/README.md, Crawl
+# 2026-12-04). A slow crawl still commits every AKHBAR_STORE_INTERVAL seconds.
+BATCH_SIZE = 200
 STORE_INTERVAL_S = 5.0
 STORE_FAILED = "store_failed"  # the spider's close reason when the database would not take a batch
 RUN_ID_STAT = "akhbar/crawl_run_id"

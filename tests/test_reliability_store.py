@@ -157,7 +157,9 @@ def test_a_full_disk_keeps_committed_articles_spools_the_rest_and_exits_1(
     spool = tmp_path / "spool"
     with serve() as site:
         paths = site.add_articles(400)
-        settings = {"AKHBAR_SPOOL_DIR": str(spool), "AKHBAR_STORE_RETRIES": 2, "AKHBAR_STORE_BACKOFF": 0.1}
+        # Batches small enough that some fit before the disk is full, whatever the default batch.
+        settings = {"AKHBAR_SPOOL_DIR": str(spool), "AKHBAR_STORE_RETRIES": 2, "AKHBAR_STORE_BACKOFF": 0.1,
+                    "AKHBAR_STORE_BATCH": 50}
         if not os.path.ismount(tiny_disk):
             settings["AKHBAR_TEST_SQLITE_MAX_PAGES"] = 350
         status, output = _crawl({"origin": site.origin, "database": url, "settings": settings})

@@ -120,3 +120,40 @@ def test_the_best_candidate_is_the_most_similar_one_and_the_oldest_cluster_on_a_
     expected = max((dedup.similarity(base, signatures[a][0]), -signatures[a][1], signatures[a][1]) for a in others)
     assert candidates.best(base, others) == (expected[0], expected[2])
     assert candidates.best(base, {99}) is None
+
+
+def test_the_band_shape_is_what_datasketch_picks() -> None:
+    from scraper.storage import dedup
+
+    assert dedup.SHAPE == (dedup.BANDS, dedup.ROWS)
+
+
+def test_matching_by_shared_bands_picks_what_the_stored_bucket_holders_pick() -> None:
+    """best_in_bands over every candidate gives best() over the holders of the query's buckets."""
+    import numpy as np
+
+    from scraper.storage import dedup
+
+    random = np.random.default_rng(11)
+    base = random.integers(0, 2**32, dedup.NUM_PERM, dtype=np.uint64).astype("<u8")
+    stored: dict[int, tuple[np.ndarray, int]] = {}
+    for article_id in range(1, 200):
+        values = base.copy()
+        changed = random.choice(dedup.NUM_PERM, int(random.integers(20, dedup.NUM_PERM + 1)), replace=False)
+        values[changed] = random.integers(0, 2**32, len(changed), dtype=np.uint64)
+        stored[article_id] = (values, int(random.integers(1, 9)))
+    by_holders = dedup.Candidates(4)
+    by_bands = dedup.Candidates(4)
+    ids = sorted(stored)
+    by_bands.extend(ids, [dedup.to_bytes(stored[a][0]) for a in ids], [stored[a][1] for a in ids])
+    buckets = {a: set(dedup.buckets(values)) for a, (values, _) in stored.items()}
+    for article_id, (values, cluster) in stored.items():
+        by_holders.add(article_id, values, cluster)
+    matched = 0
+    for query_id in ids[:60]:
+        query = stored[query_id][0]
+        holders = {a for a in ids if a != query_id and buckets[a] & buckets[query_id]}
+        expected = by_holders.best(query, holders) if holders else None
+        assert by_bands.best_in_bands(query, exclude=query_id) == expected
+        matched += expected is not None
+    assert 0 < matched < 60  # some queries share no band with any other: both say None

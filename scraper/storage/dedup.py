@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,9 @@ SEED = 1  # seed and scheme fixed forever: stored signatures must stay comparabl
 SCHEME = "affine32"
 # crc32: stable across processes and ~10x cheaper than the default sha1 per shingle; 32 bits
 # is what the affine32 scheme permutes.
+# (bands, rows per band) that datasketch picks for THRESHOLD and NUM_PERM (a test checks): written
+# out so comparing signatures band by band needs no datasketch (nor SciPy) in the crawl process.
+SHAPE = (14, 4)
 
 
 
@@ -137,3 +141,40 @@ class Candidates:
         same = np.count_nonzero(self._values[index] == values, axis=1)
         top = same.max()
         return float(top) / len(values), int(self._clusters[index][same == top].min())
+
+    def extend(self, article_ids: Sequence[int], blobs: Sequence[bytes], clusters: Sequence[int]) -> None:
+        """Add stored signatures (:func:`to_bytes` blobs) of articles not added yet, converted in one
+        numpy call: one conversion per holder cost more than the comparisons once buckets grew crowded."""
+        if not article_ids:
+            return
+        start, count = len(self._rows), len(article_ids)
+        while start + count > len(self._clusters):
+            self._values = np.concatenate([self._values, np.empty_like(self._values)])
+            self._clusters = np.concatenate([self._clusters, np.empty_like(self._clusters)])
+        self._values[start : start + count] = np.frombuffer(b"".join(blobs), dtype="<u8").reshape(count, NUM_PERM)
+        self._clusters[start : start + count] = clusters
+        for row, article_id in enumerate(article_ids, start):
+            assert article_id not in self._rows, "extend() is for articles not added yet"
+            self._rows[article_id] = row
+
+    def best_in_bands(self, values: np.ndarray, exclude: int | None = None) -> tuple[float, int] | None:
+        """What :meth:`best` gives for the holders of any of the LSH buckets of ``values``: the
+        articles sharing one band with it (a bucket key is the hash of a band's values), ``exclude``
+        left out. One comparison over every row, instead of a set of holders built per article."""
+        count = len(self._rows)
+        if not count:
+            return None
+        bands, rows = SHAPE
+        assert rows == 4, "a band is read as one uint32 of four booleans below"
+        equal = self._values[:count] == values  # one byte (0 or 1) per value, rows of NUM_PERM
+        # Four consecutive booleans, read as one uint32, are 0x01010101 when the band is shared
+        # (numpy's all() over an axis of 4 cost three times the whole comparison).
+        shared = (equal.view(np.uint32)[:, :bands] == 0x01010101).any(axis=1)
+        if exclude is not None and exclude in self._rows:
+            shared[self._rows[exclude]] = False
+        if not shared.any():
+            return None
+        same = equal.view(np.uint8).sum(axis=1, dtype=np.int16)  # equal values per row
+        same[~shared] = -1
+        top = same.max()
+        return float(top) / len(values), int(self._clusters[:count][same == top].min())

@@ -240,6 +240,17 @@ def _pg_execute(connection: Connection, sql: str, params: list[Any], *, fetch: b
         raise DBAPIError.instance(sql, None, error, dbapi.Error) from error
 
 
+def _sqlite_execute(connection: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` as the sqlite3 driver's tuples, on the connection (same transaction): for
+    thousands of rows, SQLAlchemy's Row objects cost more than SQLite's own reading."""
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        cursor = connection.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+        return cursor.fetchall()
+    except dbapi.Error as error:  # as SQLAlchemy would raise it: OperationalError when locked ...
+        raise DBAPIError.instance(sql, params, error, dbapi.Error) from error
+
+
 def _q(name: str) -> str:
     return f'"{name}"'
 
@@ -681,6 +692,28 @@ class ArticleWriter:
             found += conn.exec_driver_sql(sql, chunk).all()
         return found
 
+    @staticmethod
+    def _bucket_holders(conn: Connection, buckets: Sequence[int]) -> list[tuple[int, bytes, int]]:
+        """(id, minhash, story_cluster) of the clustered articles holding any of ``buckets``, each once.
+
+        One row per article, not per (bucket, article): in a crowded bucket (a wire story copied
+        across a site, bench/crawl.py's variants of four templates) every new article shares most
+        of its 14 buckets with each earlier copy, and reading those rows into Python, batch after
+        batch, was most of a crawl's storing. Which holder shares which band is found again from
+        the signatures (:meth:`dedup.Candidates.best_in_bands`)."""
+        select_ = (
+            "SELECT id, minhash, story_cluster FROM article WHERE minhash IS NOT NULL AND story_cluster IS NOT NULL"
+            " AND id IN (SELECT article_id FROM minhash_bucket WHERE bucket {})"
+        )
+        if conn.dialect.name == "postgresql":
+            return _pg_execute(conn, select_.format("= ANY(%b::BIGINT[])"), [list(buckets)], fetch=True)
+        found: dict[int, tuple[int, bytes, int]] = {}
+        for start in range(0, len(buckets), _SQLITE_CHUNK):
+            chunk = tuple(buckets[start : start + _SQLITE_CHUNK])
+            for row in _sqlite_execute(conn, select_.format(f"IN ({', '.join('?' * len(chunk))})"), chunk):
+                found[row[0]] = row
+        return list(found.values())
+
     def _write_articles(
         self,
         conn: Connection,
@@ -825,7 +858,6 @@ class ArticleWriter:
 
         fresh = [id_ for id_ in ids if clusters[id_] is None]
         exact: dict[str, int] = {}
-        near: dict[int, list[int]] = {}  # bucket -> article ids already holding it
         candidates = dedup.Candidates(len(fresh))  # article id -> (signature, cluster)
         if fresh:
             # The oldest cluster of an exact body match wins.
@@ -840,26 +872,15 @@ class ArticleWriter:
                     exact[content_hash] = cluster
             wanted = sorted({key for i in fresh for key in bucket_keys.get(i, ())})
             if wanted:
-                for bucket, article_id in self._select_in(
-                    conn, (MinhashBucket.bucket, MinhashBucket.article_id), MinhashBucket.bucket, wanted
-                ):
-                    near.setdefault(bucket, []).append(article_id)
-                found = sorted({a for holders in near.values() for a in holders})
-                if found:
-                    for id_, blob, cluster in self._select_in(
-                        conn, (ArticleRow.id, ArticleRow.minhash, ArticleRow.story_cluster), ArticleRow.id, found
-                    ):
-                        if blob is not None and cluster is not None:
-                            candidates.add(id_, dedup.from_bytes(blob), cluster)
+                holders = self._bucket_holders(conn, wanted)
+                candidates.extend([row[0] for row in holders], [row[1] for row in holders], [row[2] for row in holders])
 
         assigned: dict[int, int] = {}
         for id_ in sorted(fresh):
             cluster = exact.get(hashes[id_])
             sig = signatures.get(id_)
             if cluster is None and sig is not None:
-                holders = set().union(*(near.get(key, ()) for key in bucket_keys[id_]))
-                holders.discard(id_)
-                best = candidates.best(sig, holders)
+                best = candidates.best_in_bands(sig, exclude=id_)
                 if best is not None and best[0] >= dedup.THRESHOLD:
                     cluster = best[1]
             cluster = cluster if cluster is not None else id_
@@ -868,8 +889,6 @@ class ArticleWriter:
             exact.setdefault(hashes[id_], cluster)
             if sig is not None:
                 candidates.add(id_, sig, cluster)
-                for key in bucket_keys[id_]:
-                    near.setdefault(key, []).append(id_)
 
         table: Table = ArticleRow.__table__  # type: ignore[assignment]
         if conn.dialect.name == "postgresql":  # one UPDATE ... FROM unnest(...) instead of one per row
