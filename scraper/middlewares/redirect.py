@@ -38,7 +38,9 @@ class RecordedRedirectMiddleware(RedirectMiddleware):
         return result
 
     def _on_site(self, request: Request) -> bool:
-        if request.dont_filter or request.meta.get("allow_offsite"):
+        # Not ``dont_filter``, which OffsiteMiddleware also honours: RetryMiddleware sets it on every
+        # retry, so a page that timed out once would be let off the site by its redirect.
+        if request.meta.get("allow_offsite"):
             return True
         domains = [domain.lower().strip(".") for domain in getattr(self.crawler.spider, "allowed_domains", None) or []]
         host = (urlparse_cached(request).hostname or "").lower()  # without the port, as OffsiteMiddleware
