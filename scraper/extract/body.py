@@ -158,6 +158,17 @@ class _Context:
         return max(-1, min(1, total))
 
 
+def _punctuation_upto(text: str, most: int) -> int:
+    """Runs of punctuation in ``text``, counted up to ``most`` (all _classify asks: none, or three
+    and more): a long paragraph is not scanned to its end."""
+    count = 0
+    for _ in _PUNCT.finditer(text):
+        count += 1
+        if count >= most:
+            break
+    return count
+
+
 def _classify(line: Line, stop: float, punct: int, before_headline: bool, weight: Callable[[], int]) -> int:
     """jusText's context-free class of a line that is neither links, chrome nor the headline,
     nudged by punctuation, position and (``weight()``, asked only when it can matter) class words."""
@@ -547,7 +558,7 @@ def extract_body(
         stop = stop_density(text) if len(text) >= LENGTH_LOW else 0.0
         before = headline is not None and i < headline
         owner = line.owner
-        klass[i] = _classify(line, stop, len(_PUNCT.findall(text)), before, lambda o=owner: context.weight_of(o))
+        klass[i] = _classify(line, stop, _punctuation_upto(text, 3), before, lambda o=owner: context.weight_of(o))
     final = _revise(klass, lines, fixed)
     good = [i for i in range(n) if final[i] == GOOD]
     rescued = False

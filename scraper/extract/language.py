@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_ARABIC = re.compile(r"[\u0621-\u064a\u0660-\u0669]")
+# runs, summed: one match per word costs a third of one per letter
+_ARABIC_RUNS = re.compile(r"[\u0621-\u064a\u0660-\u0669]+")
 _PERSIAN = re.compile(r"[پچژگک\u06cc]")
 _URDU = re.compile(r"[ٹڈڑںےھ]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -14,7 +15,7 @@ _ENGLISH = re.compile(r"\b(?:the|and|of|to|in|is|that|for|with|was)\b", re.I)
 
 def detect_language(text: str, declared: str | None = None) -> str | None:
     sample = text[:2000]  # enough letters to tell the script; the rest would only repeat it
-    arabic = len(_ARABIC.findall(sample))
+    arabic = sum(map(len, _ARABIC_RUNS.findall(sample)))
     latin = len(_LATIN.findall(sample))
     if arabic == 0 and latin == 0:
         return None
