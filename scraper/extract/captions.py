@@ -226,28 +226,32 @@ def _excluded(unit: Any, scope: Any, host: str) -> bool:
     return is_hidden(unit)
 
 
-def _figure(unit: Any, scope: Any, wordy: dict[Any, bool]) -> Any:
+def _figure(unit: Any, scope: Any, walls: dict[Any, bool]) -> Any:
     """The image's own box: climb while the ancestor holds this one picture and little text.
-    ``wordy``: whether an ancestor holds more than a caption's text, shared by the page's images
-    (they climb through the same containers)."""
+    ``walls``: whether an ancestor stops the climb (it depends on the ancestor alone), shared by
+    the page's images, which climb through the same containers."""
     box = unit
     for _ in range(_FIGURE_CLIMB):
         parent = box.getparent()
         if parent is None or parent is scope or box.tag == "figure":
             return box
-        if parent.tag in HEADINGS or parent.tag == "h1":
-            return box
-        too_long = wordy.get(parent)
-        if too_long is None:
-            too_long = wordy[parent] = _bounded_text(parent, _FIGURE_CHARS) is None
-        if too_long:
-            return box
-        if parent.tag == "p" and _has_text(parent):
-            return box  # an image floated in a paragraph: the paragraph is text, not its caption
-        if len(_media(parent, 2)) > 1 or next(parent.iter("h1", *HEADINGS), None) is not None:
+        wall = walls.get(parent)
+        if wall is None:
+            wall = walls[parent] = _is_wall(parent)
+        if wall:
             return box
         box = parent
     return box
+
+
+def _is_wall(parent: Any) -> bool:
+    """An ancestor that is more than an image's box: a heading, more than a caption's text, a
+    paragraph with text (an image floated in it), several pictures, or a heading inside."""
+    if parent.tag in HEADINGS or parent.tag == "h1" or _bounded_text(parent, _FIGURE_CHARS) is None:
+        return True
+    if parent.tag == "p" and _has_text(parent):
+        return True
+    return len(_media(parent, 2)) > 1 or next(parent.iter("h1", *HEADINGS), None) is not None
 
 
 def _lines_outside(box: Any, unit: Any) -> list[Line]:
@@ -364,12 +368,12 @@ def extract_captions(scope: Any, base_url: str, selector: Any = None) -> list[Ca
             found.append((text, credit, _image_url(el, base_url)))
         return _unique(found)
     covered: set[Any] = set()
-    wordy: dict[Any, bool] = {}
+    walls: dict[Any, bool] = {}
     for unit in _media(scope):
         src = _image_src(unit)
         if _is_icon(unit, src) or _excluded(unit, scope, host):
             continue
-        box = _figure(unit, scope, wordy)
+        box = _figure(unit, scope, walls)
         if box in covered:
             continue
         covered.add(box)
