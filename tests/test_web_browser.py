@@ -97,6 +97,21 @@ def _drain(driver: object) -> None:
     driver.get_log("browser")  # type: ignore[attr-defined]
 
 
+def _navigated(driver: object, act: object) -> None:
+    """Do ``act()`` (a click, an Enter in a form) and wait until its page has replaced this one:
+    the browser navigates asynchronously, and elements found meanwhile are the old page's."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
+    act()  # type: ignore[operator]
+    WebDriverWait(driver, 15).until(staleness_of(old))
+    WebDriverWait(driver, 15).until(
+        lambda d: d.execute_script("return document.readyState") == "complete" and d.find_elements(By.TAG_NAME, "html")
+    )
+
+
 def _console_errors(driver: object) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
 
@@ -113,7 +128,7 @@ def test_search_open_article_and_stats(server: str, browser: object) -> None:
     _screenshot(driver, "home.png")
     assert _console_errors(driver) == []
     box = driver.find_element(By.NAME, "q")  # type: ignore[attr-defined]
-    box.send_keys("بوتين" + Keys.ENTER)
+    _navigated(driver, lambda: box.send_keys("بوتين" + Keys.ENTER))
     results = driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]
     assert len(results) >= 1
     assert all(r.find_elements(By.TAG_NAME, "mark") for r in results)  # the word is highlighted
@@ -124,7 +139,7 @@ def test_search_open_article_and_stats(server: str, browser: object) -> None:
     _screenshot(driver, "search-putin.png")
     assert _console_errors(driver) == []
 
-    results[0].find_element(By.CSS_SELECTOR, "h2 a").click()
+    _navigated(driver, results[0].find_element(By.CSS_SELECTOR, "h2 a").click)
     heading = driver.find_element(By.TAG_NAME, "h1").text  # type: ignore[attr-defined]
     assert "بوتين" in heading
     captions = driver.find_elements(By.CSS_SELECTOR, ".captions figcaption")  # type: ignore[attr-defined]
@@ -135,7 +150,7 @@ def test_search_open_article_and_stats(server: str, browser: object) -> None:
     _screenshot(driver, "article.png")
     assert _console_errors(driver) == []
 
-    driver.find_element(By.LINK_TEXT, "الإحصاءات").click()  # type: ignore[attr-defined]
+    _navigated(driver, driver.find_element(By.LINK_TEXT, "الإحصاءات").click)  # type: ignore[attr-defined]
     svg = driver.find_element(By.CSS_SELECTOR, "svg.chart")  # type: ignore[attr-defined]
     bars = svg.find_elements(By.CSS_SELECTOR, "rect.bar")
     assert len(bars) >= 1 and all(float(b.get_attribute("height")) > 0 for b in bars)
@@ -161,8 +176,6 @@ def test_no_console_errors_on_any_page(server: str, browser: object, path: str) 
 def test_each_bad_query_in_the_reader(server: str, browser: object) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
-    from selenium.webdriver.support.wait import WebDriverWait
 
     from tests.test_query_bad_input import BAD
 
@@ -173,13 +186,7 @@ def test_each_bad_query_in_the_reader(server: str, browser: object) -> None:
             driver.get(server + "/")  # type: ignore[attr-defined]
             box = driver.find_element(By.NAME, "q")  # type: ignore[attr-defined]
             box.send_keys(bad.query)
-            box.submit()
-            # the submit navigates asynchronously: wait until the old page is gone and the new loaded
-            WebDriverWait(driver, 15).until(staleness_of(box))
-            WebDriverWait(driver, 15).until(
-                lambda d: d.execute_script("return document.readyState") == "complete"
-                and d.find_elements(By.TAG_NAME, "html")
-            )
+            _navigated(driver, box.submit)
         else:  # the box stops typing at 500 characters; a pasted link has no such limit
             driver.get(server + "/?" + urllib.parse.urlencode({"q": bad.query}))  # type: ignore[attr-defined]
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl", bad.name  # type: ignore[attr-defined]
@@ -206,7 +213,7 @@ def test_stored_markup_shows_as_text(story_server: str, browser: object) -> None
     driver.get(story_server + "/?q=بوتين&source=Reuters")  # type: ignore[attr-defined]
     link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "li.result h2 a") if "script" in a.text)  # type: ignore[attr-defined]
     assert link.text == "<script>alert(1)</script> عنوان"
-    link.click()
+    _navigated(driver, link.click)
     assert driver.find_element(By.TAG_NAME, "h1").text == "<script>alert(1)</script> عنوان"  # type: ignore[attr-defined]
     assert driver.find_element(By.CSS_SELECTOR, ".body p").text == "نص <img src=x onerror=alert(2)> بوتين"  # type: ignore[attr-defined]
     assert driver.find_elements(By.CSS_SELECTOR, ".body img") == []  # type: ignore[attr-defined]
@@ -225,7 +232,7 @@ def test_story_timeline_and_revision_diff(story_server: str, browser: object) ->
     results = driver.find_elements(By.CSS_SELECTOR, "li.result")  # type: ignore[attr-defined]
     assert len(results) == 1 and "2 نسخ" in results[0].text  # one row for the story, two copies
     driver.get(story_server + "/?q=المناخ&sort=oldest")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, "li.result h2 a").click()  # type: ignore[attr-defined]
+    _navigated(driver, driver.find_element(By.CSS_SELECTOR, "li.result h2 a").click)  # type: ignore[attr-defined]
     timeline = driver.find_elements(By.CSS_SELECTOR, ".timeline > ol > li")  # type: ignore[attr-defined]
     assert [("first" in (li.get_attribute("class") or "")) for li in timeline] == [True, False]
     assert "alaraby" in timeline[0].text and "annahar" in timeline[1].text  # in order of publication
