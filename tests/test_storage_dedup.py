@@ -92,6 +92,17 @@ def test_signatures_and_buckets_stay_what_earlier_runs_stored() -> None:
     assert dedup.buckets(sig)[:2] == [-2487917465666885538, -4287144597657935313]
 
 
+def _one_per_holder(query, holders, signatures):  # type: ignore[no-untyped-def]
+    """What storing picked before Candidates: one similarity per holder, max of (similarity, -cluster)."""
+    from scraper.storage import dedup
+
+    scored = [(dedup.similarity(query, signatures[a][0]), -signatures[a][1]) for a in holders if a in signatures]
+    if not scored:
+        return None
+    best = max(scored)
+    return best[0], -best[1]
+
+
 def test_the_best_candidate_is_the_most_similar_one_and_the_oldest_cluster_on_a_tie() -> None:
     """dedup.Candidates picks what one similarity per holder, max of (similarity, -cluster), picked."""
     import numpy as np
@@ -104,7 +115,8 @@ def test_the_best_candidate_is_the_most_similar_one_and_the_oldest_cluster_on_a_
     signatures: dict[int, tuple[np.ndarray, int]] = {}
     for article_id in range(1, 40):
         values = base.copy()
-        changed = random.choice(dedup.NUM_PERM, int(random.integers(0, dedup.NUM_PERM)), replace=False)
+        # at least one value changed: only articles 3 and 4, set below, are exact copies
+        changed = random.choice(dedup.NUM_PERM, int(random.integers(1, dedup.NUM_PERM)), replace=False)
         values[changed] = random.integers(0, 2**32, len(changed), dtype=np.uint64)
         cluster = int(random.integers(1, 6))
         candidates.add(article_id, values, cluster)
@@ -112,20 +124,21 @@ def test_the_best_candidate_is_the_most_similar_one_and_the_oldest_cluster_on_a_
     candidates.add(3, base, 5)  # replaced: an exact copy of the query, in cluster 5 ...
     candidates.add(4, base, 2)  # ... and one in cluster 2, which wins the tie
     signatures[3], signatures[4] = (base, 5), (base, 2)
-    holders = {2, 3, 4, 9, 17, 99}  # 99 holds a bucket but has no usable signature
-    expected = max((dedup.similarity(base, signatures[a][0]), -signatures[a][1], signatures[a][1])
-                   for a in holders if a in signatures)
-    assert candidates.best(base, holders) == (expected[0], expected[2]) == (1.0, 2)
-    others = {5, 6, 7, 8}
-    expected = max((dedup.similarity(base, signatures[a][0]), -signatures[a][1], signatures[a][1]) for a in others)
-    assert candidates.best(base, others) == (expected[0], expected[2])
-    assert candidates.best(base, {99}) is None
+    assert candidates.best_in_bands(base) == _one_per_holder(base, {3, 4}, signatures) == (1.0, 2)
+    assert candidates.best_in_bands(base, exclude=4) == (1.0, 5)  # the article itself is left out
+    alone = dedup.Candidates()
+    unrelated = random.integers(0, 2**32, dedup.NUM_PERM, dtype=np.uint64).astype("<u8")
+    alone.add(1, unrelated, 1)
+    assert alone.best_in_bands(base) is None  # no band shared: no candidate at all
 
 
 def test_the_band_shape_is_what_datasketch_picks() -> None:
+    from datasketch import MinHashLSH
+
     from scraper.storage import dedup
 
-    assert dedup.SHAPE == (dedup.BANDS, dedup.ROWS)
+    lsh = MinHashLSH(threshold=dedup.THRESHOLD, num_perm=dedup.NUM_PERM)
+    assert dedup.SHAPE == (dedup.BANDS, dedup.ROWS) == (lsh.b, lsh.r)
 
 
 def test_matching_by_shared_bands_picks_what_the_stored_bucket_holders_pick() -> None:
@@ -142,18 +155,15 @@ def test_matching_by_shared_bands_picks_what_the_stored_bucket_holders_pick() ->
         changed = random.choice(dedup.NUM_PERM, int(random.integers(20, dedup.NUM_PERM + 1)), replace=False)
         values[changed] = random.integers(0, 2**32, len(changed), dtype=np.uint64)
         stored[article_id] = (values, int(random.integers(1, 9)))
-    by_holders = dedup.Candidates(4)
     by_bands = dedup.Candidates(4)
     ids = sorted(stored)
     by_bands.extend(ids, [dedup.to_bytes(stored[a][0]) for a in ids], [stored[a][1] for a in ids])
     buckets = {a: set(dedup.buckets(values)) for a, (values, _) in stored.items()}
-    for article_id, (values, cluster) in stored.items():
-        by_holders.add(article_id, values, cluster)
     matched = 0
     for query_id in ids[:60]:
         query = stored[query_id][0]
         holders = {a for a in ids if a != query_id and buckets[a] & buckets[query_id]}
-        expected = by_holders.best(query, holders) if holders else None
+        expected = _one_per_holder(query, holders, stored)
         assert by_bands.best_in_bands(query, exclude=query_id) == expected
         matched += expected is not None
     assert 0 < matched < 60  # some queries share no band with any other: both say None

@@ -117,7 +117,7 @@ def index_articles(conn: Connection, documents: Iterable[Document], *, count: bo
             )
         return len(rows)
     rows = [(id_, " ".join(title), " ".join(body)) for id_, title, body in prepared]
-    counting = count and _counts_kept(conn)
+    counting = count and counts_kept(conn)
     replaced: list[tuple[str, str]] = []
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
@@ -136,7 +136,8 @@ def index_articles(conn: Connection, documents: Iterable[Document], *, count: bo
     return len(prepared)
 
 
-def _counts_kept(conn: Connection) -> bool:
+def counts_kept(conn: Connection) -> bool:
+    """SQLite: the term counts table exists (migration 0007)."""
     found = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TERMS_TABLE,))
     return found.first() is not None
 
@@ -221,7 +222,7 @@ def reindex(engine: Engine, *, batch: int = 1000) -> int:
                 break
             total += index_articles(conn, documents_for(conn, ids), count=False)
             last = ids[-1]
-        if conn.dialect.name == "sqlite" and _counts_kept(conn):
+        if conn.dialect.name == "sqlite" and counts_kept(conn):
             count_terms(conn)
     return total
 

@@ -396,10 +396,7 @@ def _rank_few(
     terms = [t.strip('"') for t in shape.group(1).split(" OR ")]
     if len(set(terms)) < len(terms) or not all(index.SIMPLE_TERM.fullmatch(t) for t in terms):
         return None
-    kept = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (index.TERMS_TABLE,)
-    ).first()
-    if kept is None:
+    if not index.counts_kept(conn):
         return None
     averages = conn.exec_driver_sql(f"SELECT block FROM {index.FTS_TABLE}_data WHERE id = 1").scalar()
     if averages is None:

@@ -29,29 +29,19 @@ SEED = 1  # seed and scheme fixed forever: stored signatures must stay comparabl
 SCHEME = "affine32"
 # crc32: stable across processes and ~10x cheaper than the default sha1 per shingle; 32 bits
 # is what the affine32 scheme permutes.
-# (bands, rows per band) that datasketch picks for THRESHOLD and NUM_PERM (a test checks): written
-# out so comparing signatures band by band needs no datasketch (nor SciPy) in the crawl process.
-SHAPE = (14, 4)
-
+# (bands, rows per band) that datasketch's MinHashLSH picks for THRESHOLD and NUM_PERM (a test
+# checks): written out so bucket keys and band comparisons need no datasketch (nor SciPy).
+BANDS, ROWS = SHAPE = (14, 4)
+_BAND_PREFIX = [bytes([band]) for band in range(BANDS)]
 
 
 @functools.cache
-def _parameters() -> tuple[int, int, list[bytes], Any]:
-    """(bands, rows, band key prefixes, permutations), made on first use: datasketch imports SciPy
-    (0.5 s of a crawl's start-up), and a crawl process that leaves signatures to the storage
-    worker only compares them (:class:`Candidates`), which needs neither."""
-    from datasketch import MinHash, MinHashLSH
+def _permutations() -> Any:
+    """The MinHash permutations, made on first use: datasketch imports SciPy (0.5 s of a crawl's
+    start-up), and a crawl process that leaves signatures to the storage worker never needs them."""
+    from datasketch import MinHash
 
-    # datasketch picks bands x rows minimizing false positives and negatives for the threshold.
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    permutations = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-    return lsh.b, lsh.r, [bytes([band]) for band in range(lsh.b)], permutations
-
-
-def __getattr__(name: str) -> int:
-    if name in ("BANDS", "ROWS"):
-        return _parameters()[0 if name == "BANDS" else 1]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def signature(body: str) -> np.ndarray | None:
@@ -74,7 +64,7 @@ def signature(body: str) -> np.ndarray | None:
     # hashfunc=int: the values are already hashed (int of an int is the int, at C speed)
     from datasketch import MinHash
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_parameters()[3], scheme=SCHEME, hashfunc=int)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME, hashfunc=int)
     minhash.update_batch(hashes)
     return minhash.hashvalues.astype("<u8")
 
@@ -89,15 +79,14 @@ def from_bytes(data: bytes) -> np.ndarray:
 
 def buckets(values: np.ndarray) -> list[int]:
     """One signed 64-bit key per LSH band (band number included, so keys never collide across bands)."""
-    bands, rows, prefixes, _ = _parameters()
-    data, width = values.astype("<u8").tobytes(), rows * 8
+    data, width = values.astype("<u8").tobytes(), ROWS * 8
     return [
         int.from_bytes(
-            hashlib.blake2b(prefixes[band] + data[band * width : (band + 1) * width], digest_size=8).digest(),
+            hashlib.blake2b(_BAND_PREFIX[band] + data[band * width : (band + 1) * width], digest_size=8).digest(),
             "big",
             signed=True,
         )
-        for band in range(bands)
+        for band in range(BANDS)
     ]
 
 
@@ -131,17 +120,6 @@ class Candidates:
         self._values[row] = values
         self._clusters[row] = cluster
 
-    def best(self, values: np.ndarray, holders: set[int]) -> tuple[float, int] | None:
-        """(similarity, cluster) of the most similar holder that is a candidate, the smallest
-        cluster among equally similar ones (what ``max`` of (similarity, -cluster) gives), or None."""
-        rows = [self._rows[a] for a in holders if a in self._rows]
-        if not rows:
-            return None
-        index = np.array(rows, dtype=np.intp)
-        same = np.count_nonzero(self._values[index] == values, axis=1)
-        top = same.max()
-        return float(top) / len(values), int(self._clusters[index][same == top].min())
-
     def extend(self, article_ids: Sequence[int], blobs: Sequence[bytes], clusters: Sequence[int]) -> None:
         """Add stored signatures (:func:`to_bytes` blobs) of articles not added yet, converted in one
         numpy call: one conversion per holder cost more than the comparisons once buckets grew crowded."""
@@ -164,12 +142,11 @@ class Candidates:
         count = len(self._rows)
         if not count:
             return None
-        bands, rows = SHAPE
-        assert rows == 4, "a band is read as one uint32 of four booleans below"
+        assert ROWS == 4, "a band is read as one uint32 of four booleans below"
         equal = self._values[:count] == values  # one byte (0 or 1) per value, rows of NUM_PERM
         # Four consecutive booleans, read as one uint32, are 0x01010101 when the band is shared
         # (numpy's all() over an axis of 4 cost three times the whole comparison).
-        shared = (equal.view(np.uint32)[:, :bands] == 0x01010101).any(axis=1)
+        shared = (equal.view(np.uint32)[:, :BANDS] == 0x01010101).any(axis=1)
         if exclude is not None and exclude in self._rows:
             shared[self._rows[exclude]] = False
         if not shared.any():
